@@ -1,0 +1,86 @@
+"""`Analysis`: the result of `engine.analyze()` — plain polars tables plus the graph built from them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import networkx as nx
+import polars as pl
+
+from engine.config import Config
+
+
+@dataclass
+class Analysis:
+    documents: pl.DataFrame
+    skipped: pl.DataFrame
+    claims: pl.DataFrame
+    actors: pl.DataFrame
+    candidates: pl.DataFrame
+    scored: pl.DataFrame
+    contradictions: pl.DataFrame
+    config: Config = field(default_factory=Config)
+
+    # ------------------------------------------------------------------ views
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        from engine import graph
+
+        return graph.build(self.documents, self.claims, self.actors, self.contradictions)
+
+    @cached_property
+    def disagreements(self) -> pl.DataFrame:
+        """Actor x actor: how many contradictions, the strongest pair, first/last date."""
+        from engine import contradictions
+
+        return contradictions.disagreements(self.contradictions, self.claims)
+
+    @property
+    def pairs_scored(self) -> int:
+        return self.scored.height
+
+    @property
+    def pairs_possible(self) -> int:
+        n = self.claims.height
+        return n * (n - 1) // 2
+
+    def summary(self) -> str:
+        received = self.documents.height + self.skipped.height
+        return (
+            f"documents: {received} received = {self.documents.height} analysed + {self.skipped.height} skipped; "
+            f"claims: {self.claims.height}; pairs scored: {self.pairs_scored} of {self.pairs_possible} possible; "
+            f"contradictions: {self.contradictions.height}"
+        )
+
+    def explain(self, i: int = 0) -> dict:
+        """Why contradiction `i` (row in `.contradictions`) fired: both sides, scores both ways, evidence."""
+        from engine import contradictions
+
+        return contradictions.explain(self, i)
+
+    def filter(self, **criteria) -> "Analysis":
+        """A narrower view: actors=[...], min_score=, since='YYYY-MM-DD', until=, text='...', doc_ids=[...]."""
+        from engine import contradictions
+
+        return contradictions.filter_analysis(self, **criteria)
+
+    # ---------------------------------------------------------------- exports
+    def to_graphml(self, path) -> Path:
+        from engine import export
+
+        return export.to_graphml(self.graph, path)
+
+    def to_parquet(self, directory) -> dict[str, Path]:
+        from engine import export
+
+        return export.to_parquet(self, directory)
+
+    def explore(self):
+        """Open the notebook explorer (needs the `explorer` extra)."""
+        from engine.explorer import Explorer
+
+        return Explorer(self)
+
+    def __repr__(self) -> str:
+        return f"<Analysis {self.summary()}>"

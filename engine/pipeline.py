@@ -1,0 +1,69 @@
+"""`analyze()`: the whole engine, top to bottom, one stage per line.
+
+sources -> ingest -> claims -> actors -> embed -> candidates -> nli -> contradictions -> graph
+
+Every stage is a plain function of polars frames (vectors are a numpy array) defined in its own module;
+this file only wires them, so reading it tells you what the engine does.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from engine import actors, candidates, claims, contradictions, embed, graph, ingest, nli
+from engine.analysis import Analysis
+from engine.config import Config
+from engine.errors import StrictModeError
+
+log = logging.getLogger("engine")
+
+
+def make_config(config: Config | None = None, **options) -> Config:
+    config = config or Config()
+    return config.replace(**options) if options else config
+
+
+def analyze(sources, config: Config | None = None, **options) -> Analysis:
+    """Read `sources`, extract attributed claims, and find the pairs that contradict each other.
+
+    sources: a path (file or folder), raw text, a dict / polars DataFrame with a `text` column,
+    or a list of any of these. Options are `Config` fields, e.g. `analyze(path, nli_threshold=0.7)`.
+    """
+    config = make_config(config, **options)
+    if config.threads:
+        os.environ.setdefault("OMP_NUM_THREADS", str(config.threads))
+
+    documents, skipped = ingest.load_documents(sources, config)
+    if config.strict and skipped.height:
+        first = skipped.row(0, named=True)
+        raise StrictModeError(
+            f"{skipped.height} document(s) skipped (strict mode); first: {first['origin']}: {first['reason']}"
+        )
+
+    claim_table = claims.extract(documents, config)
+    claim_table, actor_table = actors.resolve(claim_table, documents, config)
+
+    vectors = embed.encode(claim_table["content"].to_list(), config)
+    pairs = candidates.block(claim_table, vectors, config)
+    scored = nli.score_pairs(claim_table, pairs, config)
+    found = contradictions.select(scored, claim_table, config)
+
+    return Analysis(
+        documents=documents,
+        skipped=skipped,
+        claims=claim_table,
+        actors=actor_table,
+        candidates=pairs,
+        scored=scored,
+        contradictions=found,
+        config=config,
+    )
+
+
+def extract_claims(text_or_sources, config: Config | None = None, **options):
+    """The claims stage alone (with actors resolved): returns the claims DataFrame."""
+    config = make_config(config, **options)
+    documents, _ = ingest.load_documents(text_or_sources, config)
+    claim_table = claims.extract(documents, config)
+    claim_table, _ = actors.resolve(claim_table, documents, config)
+    return claim_table
