@@ -9,13 +9,16 @@
 from engine.analysis import Analysis
 from engine.config import Config
 from engine.errors import ConfigError, EngineError, InputError, ModelError, StoreError, StrictModeError
-from engine.pipeline import analyze, extract_claims
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
     # heavy or optional parts load on first use, so `import engine` stays fast
+    if name in {"analyze", "extract_claims"}:
+        from engine import pipeline
+
+        return getattr(pipeline, name)
     if name == "Store":
         from engine.store import Store
 

@@ -1,0 +1,214 @@
+"""`contra`: the command line, thin over the Python API.
+
+User errors (bad path, bad option, unknown model, corrupt store) print one line and exit non-zero; never a
+traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+from engine.config import DATA_DIR, Config
+from engine.errors import EngineError
+
+EXIT_USER_ERROR = 2
+
+# sub-commands that belong to one module each; their options are documented by `contra CMD --help`
+DELEGATED = {
+    "train-nli": ("engine.nli.train", "train the bundled NLI cross-encoder (reproducible, seeded)"),
+    "eval-nli": ("engine.nli.evaluate", "evaluate an NLI model on SICK, FEVER, news pairs; update the model card"),
+    "export-nli": ("engine.nli.export_onnx", "export the NLI model to ONNX (fp32 + int8) for fast CPU inference"),
+    "eval-attribution": ("engine.attribution_eval", "score claim attribution against PolNeAR annotations"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage dump
+        self.exit(EXIT_USER_ERROR, f"contra: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    d = Config()
+    g = p.add_argument_group("analysis options")
+    g.add_argument("--out", "-o", type=Path, help="folder for the parquet tables and graph.graphml")
+    g.add_argument("--threshold", type=_probability, default=d.nli_threshold,
+                   help=f"contradiction score (0-1, both NLI directions combined) needed to report a pair "
+                        f"(default {d.nli_threshold})")
+    g.add_argument("--top-k", type=_positive_int, default=d.top_k,
+                   help=f"nearest neighbours per claim considered as candidates (default {d.top_k})")
+    g.add_argument("--min-similarity", type=_probability, default=d.min_similarity,
+                   help=f"minimum cosine similarity for a neighbour to be scored (default {d.min_similarity})")
+    g.add_argument("--no-entity-blocking", action="store_true",
+                   help="do not also score pairs of claims that share a named entity")
+    g.add_argument("--nli-model", help="NLI cross-encoder: Hugging Face name or local folder (default: the shipped "
+                                       "models/nli-minilm)")
+    g.add_argument("--nli-backend", choices=["auto", "onnx", "torch"], default=d.nli_backend,
+                   help="inference runtime for the NLI model (default auto: ONNX when available)")
+    g.add_argument("--embedding-model", help="sentence-transformers model name or folder (default: bundled "
+                                             "all-MiniLM-L6-v2)")
+    g.add_argument("--aliases", help="extra alias table (CSV: alias,actor,parent,kind) to merge or rename actors")
+    g.add_argument("--since", help="only claims published on or after this date (YYYY-MM-DD)")
+    g.add_argument("--until", help="only claims published on or before this date (YYYY-MM-DD)")
+    g.add_argument("--backend", choices=["local", "ray"], default="local",
+                   help="run embedding and NLI locally or as Ray tasks (needs the `ray` extra)")
+    g.add_argument("--threads", type=_positive_int, help="CPU threads for the models (default: all cores)")
+    g.add_argument("--strict", action="store_true", help="fail (exit 1) if any document is skipped")
+    g.add_argument("--show", type=int, default=10, metavar="N", help="contradictions to print (default 10)")
+    g.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="contra",
+        description="Find claims in news articles, who made them, and which claims contradict each other.",
+        epilog="Examples:\n  contra demo\n  contra analyze articles/ --out results/\n"
+               "  contra analyze --store story.db new_articles/\n  contra export --store story.db --out results/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from engine import __version__
+
+    parser.add_argument("--version", action="version", version=f"contra {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("analyze", help="analyse articles: files, folders (txt, html, csv, jsonl, parquet)",
+                       description="Analyse articles and print the strongest contradictions.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles")
+    p.add_argument("--store", type=Path, help="persistent store folder: only new articles are processed")
+    _add_analysis_options(p)
+
+    p = sub.add_parser("demo", help="analyse the bundled seed article and print the result",
+                       description="Analyse the bundled demo corpus (data/seed).")
+    _add_analysis_options(p)
+
+    p = sub.add_parser("export", help="write GraphML and parquet for a whole store",
+                       description="Export a persistent store's graph and tables.")
+    p.add_argument("--store", type=Path, required=True, help="store folder made by `contra analyze --store`")
+    p.add_argument("--out", "-o", type=Path, required=True, help="output folder")
+
+    for name, (_, help_text) in DELEGATED.items():
+        p = sub.add_parser(name, help=help_text, add_help=False)
+        p.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _config_from(args) -> Config:
+    return Config().replace(
+        nli_threshold=args.threshold, top_k=args.top_k, min_similarity=args.min_similarity,
+        entity_blocking=not args.no_entity_blocking, nli_model=args.nli_model, nli_backend=args.nli_backend,
+        embedding_model=args.embedding_model, aliases_path=args.aliases, backend=args.backend,
+        threads=args.threads, strict=args.strict, show_progress=not args.no_progress,
+    )
+
+
+def format_contradictions(analysis, limit: int = 10) -> str:
+    rows = analysis.contradictions.head(limit)
+    if rows.height == 0:
+        return f"No contradictions at or above threshold {analysis.config.nli_threshold:.2f}."
+    width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 140))
+    lines = [f"Top {rows.height} contradiction(s) of {analysis.contradictions.height}:"]
+    for i, r in enumerate(rows.iter_rows(named=True)):
+        lines.append(f"{i + 1:>2}. score {r['score']:.2f} ({r['kind']}; {r['contradiction_ab']:.2f} a→b, "
+                     f"{r['contradiction_ba']:.2f} b→a)")
+        for side in ("a", "b"):
+            who = r[f"speaker_{side}"] or "?"
+            if r[f"actor_{side}"] and r[f"actor_{side}"] != who:
+                who += f" [{r[f'actor_{side}']}]"
+            text = f"{who}: {r[f'content_{side}']}"
+            lines.append(textwrap.fill(text, width=width, initial_indent=f"    {side}) ", subsequent_indent="       "))
+    return "\n".join(lines)
+
+
+def _run_analysis(args, sources) -> int:
+    import engine
+
+    config = _config_from(args)
+    if getattr(args, "store", None):
+        analysis = engine.Store(args.store).add(sources, config=config)
+    else:
+        analysis = engine.analyze(sources, config=config)
+    if args.since or args.until:
+        analysis = analysis.filter(since=args.since, until=args.until)
+    print(format_contradictions(analysis, args.show))
+    print(analysis.summary())
+    if len(analysis.skipped):
+        reasons = analysis.skipped.group_by("reason").len().sort("reason")
+        print("skipped: " + ", ".join(f"{n} {r}" for r, n in reasons.iter_rows()))
+    if args.out:
+        from engine.export import write_all
+
+        written = write_all(analysis, args.out)
+        print(f"wrote {len(written)} files to {args.out}/ (graph.graphml, disagreements.graphml, *.parquet)")
+    return 0
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv and argv[0] in DELEGATED:
+        module = importlib.import_module(DELEGATED[argv[0]][0])
+        try:
+            return int(module.main(argv[1:]) or 0)
+        except EngineError as exc:
+            print(f"contra {argv[0]}: error: {exc}", file=sys.stderr)
+            return EXIT_USER_ERROR
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        if args.command == "analyze":
+            missing = [p for p in args.paths if not os.path.exists(p)]
+            if missing:
+                raise EngineError(f"no such file or directory: {missing[0]}")
+            return _run_analysis(args, args.paths)
+        if args.command == "demo":
+            return _run_analysis(args, [str(DATA_DIR / "seed")])
+        if args.command == "export":
+            import engine
+
+            if not args.store.exists():
+                raise EngineError(f"no store at {args.store}")
+            from engine.export import write_all
+
+            written = write_all(engine.Store(args.store).analysis(), args.out)
+            print(f"wrote {len(written)} files to {args.out}/")
+            return 0
+    except EngineError as exc:
+        print(f"contra {args.command}: error: {exc}", file=sys.stderr)
+        return 1 if exc.__class__.__name__ == "StrictModeError" else EXIT_USER_ERROR
+    except OSError as exc:  # e.g. an output folder that cannot be written
+        print(f"contra {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("contra: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""From scored pairs to reported contradictions: threshold, kind (dispute / reversal / correction),
+the evidence behind each pair, actor-level disagreement, and filtered views."""
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+
+from engine.config import Config
+from engine.schema import CONTRADICTIONS, conform, empty
+
+_SIDE_COLUMNS = {"speaker": "speaker", "actor": "actor", "content": "content", "sentence": "sentence", "doc_id": "doc"}
+
+
+def _kind(actor_a, actor_b, attributed_a, attributed_b) -> str:
+    if actor_a != actor_b:
+        return "dispute"
+    # the same outlet's own narration contradicting itself is a correction; a speaker doing it, a reversal
+    return "correction" if not attributed_a and not attributed_b else "reversal"
+
+
+def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """Pairs whose combined contradiction score reaches `config.nli_threshold`, strongest first."""
+    if scored.height == 0 or claims.height == 0:
+        return empty(CONTRADICTIONS)
+    hits = scored.filter(pl.col("score") >= config.nli_threshold)
+    if hits.height == 0:
+        return empty(CONTRADICTIONS)
+    side = claims.select(
+        "claim_id", "speaker", "actor", "content", "sentence", "doc_id", "published", "attributed"
+    )
+    for suffix in ("a", "b"):
+        renamed = side.rename({c: f"{_SIDE_COLUMNS.get(c, c)}_{suffix}" for c in side.columns if c != "claim_id"})
+        hits = hits.join(renamed.rename({"claim_id": f"claim_{suffix}"}), on=f"claim_{suffix}", how="left")
+
+    # a reversal reads earlier -> later: put the earlier-dated claim on side a
+    swap = (pl.col("published_b").is_not_null() & pl.col("published_a").is_not_null()
+            & (pl.col("published_b") < pl.col("published_a")))
+    swaps = []
+    for a_suffix, b_suffix in (("_a", "_b"), ("_ab", "_ba")):
+        for a in [c for c in hits.columns if c.endswith(a_suffix)]:
+            b = a[: -len(a_suffix)] + b_suffix
+            if b in hits.columns:
+                swaps += [pl.when(swap).then(pl.col(b)).otherwise(pl.col(a)).alias(a),
+                          pl.when(swap).then(pl.col(a)).otherwise(pl.col(b)).alias(b)]
+    hits = hits.with_columns(swaps)
+    hits = hits.with_columns(
+        pl.struct("actor_a", "actor_b", "attributed_a", "attributed_b")
+        .map_elements(lambda r: _kind(r["actor_a"], r["actor_b"], r["attributed_a"], r["attributed_b"]),
+                      return_dtype=pl.Utf8)
+        .alias("kind")
+    )
+    hits = hits.sort(["score", "claim_a", "claim_b"], descending=[True, False, False])
+    return conform(hits, CONTRADICTIONS)
+
+
+def disagreements(found: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
+    """Actor × actor: number of contradictions, strongest score and pair, first and last date involved."""
+    schema = {"actor_a": pl.Utf8, "actor_b": pl.Utf8, "count": pl.UInt32, "max_score": pl.Float64,
+              "strongest_claim_a": pl.Utf8, "strongest_claim_b": pl.Utf8, "first": pl.Utf8, "last": pl.Utf8}
+    disputes = found.filter(pl.col("actor_a") != pl.col("actor_b")) if found.height else found
+    if disputes.height == 0:
+        return pl.DataFrame(schema=schema)
+    dates = claims.select("claim_id", "published")
+    rows = (
+        disputes.join(dates.rename({"claim_id": "claim_a", "published": "date_a"}), on="claim_a", how="left")
+        .join(dates.rename({"claim_id": "claim_b", "published": "date_b"}), on="claim_b", how="left")
+        # an unordered actor pair: (x, y) and (y, x) are one disagreement
+        .with_columns(
+            pl.min_horizontal("actor_a", "actor_b").alias("lo"), pl.max_horizontal("actor_a", "actor_b").alias("hi")
+        )
+        .sort("score", descending=True)
+    )
+    table = rows.group_by(["lo", "hi"], maintain_order=True).agg(
+        pl.len().alias("count"),
+        pl.col("score").max().alias("max_score"),
+        pl.col("claim_a").first().alias("strongest_claim_a"),
+        pl.col("claim_b").first().alias("strongest_claim_b"),
+        pl.min_horizontal(pl.col("date_a").min(), pl.col("date_b").min()).alias("first"),
+        pl.max_horizontal(pl.col("date_a").max(), pl.col("date_b").max()).alias("last"),
+    )
+    return table.rename({"lo": "actor_a", "hi": "actor_b"}).cast(schema).sort("max_score", descending=True)
+
+
+def explain(analysis, i: int = 0) -> dict:
+    """Everything behind contradiction `i`: both sides in full, scores both ways, shared entities, similarity."""
+    found = analysis.contradictions
+    if not 0 <= i < found.height:
+        from engine.errors import EngineError
+
+        raise EngineError(f"no contradiction #{i}: there are {found.height}")
+    row = found.row(i, named=True)
+    claims = analysis.claims
+    docs = analysis.documents
+
+    def side(claim_id: str) -> dict:
+        claim = claims.filter(pl.col("claim_id") == claim_id).row(0, named=True)
+        doc = docs.filter(pl.col("doc_id") == claim["doc_id"])
+        doc = doc.row(0, named=True) if doc.height else {}
+        keep = ("claim_id", "speaker", "actor", "cue", "stance", "content", "sentence", "start", "end",
+                "published", "attributed")
+        return {**{k: claim.get(k) for k in keep},
+                "document": {k: doc.get(k) for k in ("doc_id", "title", "source", "url", "published", "origin")}}
+
+    return {
+        "rank": i,
+        "score": row["score"],
+        "kind": row["kind"],
+        "a": side(row["claim_a"]),
+        "b": side(row["claim_b"]),
+        "contradiction_a_then_b": row["contradiction_ab"],
+        "contradiction_b_then_a": row["contradiction_ba"],
+        "similarity": row["similarity"],
+        "shared_entities": list(row["shared_entities"] or []),
+        "threshold": analysis.config.nli_threshold,
+        "why": (
+            f"NLI contradiction {row['contradiction_ab']:.2f} (a→b) and {row['contradiction_ba']:.2f} (b→a), "
+            f"combined {row['score']:.2f} ≥ threshold {analysis.config.nli_threshold:.2f}; "
+            f"cosine similarity {row['similarity']:.2f}"
+            + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
+        ),
+    }
+
+
+def _with_descendants(actor_ids, actors: pl.DataFrame) -> set:
+    wanted = set(actor_ids)
+    parents = dict(zip(actors["actor_id"].to_list(), actors["parent"].to_list())) if actors.height else {}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in wanted and child not in wanted:
+                wanted.add(child)
+                changed = True
+    return wanted
+
+
+def filter_analysis(analysis, actors=None, min_score=None, since=None, until=None, text=None, doc_ids=None):
+    """A narrower Analysis. `actors` includes everyone who speaks for them (part-of descendants)."""
+    claims = analysis.claims
+    found = analysis.contradictions
+    if actors:
+        wanted = _with_descendants(actors, analysis.actors)
+        found = found.filter(pl.col("actor_a").is_in(wanted) | pl.col("actor_b").is_in(wanted))
+    if min_score is not None:
+        found = found.filter(pl.col("score") >= min_score)
+    if doc_ids:
+        found = found.filter(pl.col("doc_a").is_in(doc_ids) | pl.col("doc_b").is_in(doc_ids))
+        claims = claims.filter(pl.col("doc_id").is_in(doc_ids))
+    if since or until:
+        dated = claims.filter(
+            (pl.lit(since is None) | (pl.col("published") >= (since or "")))
+            & (pl.lit(until is None) | (pl.col("published") <= (until or "9999")))
+        )
+        claims = dated
+        keep = set(dated["claim_id"].to_list())
+        found = found.filter(pl.col("claim_a").is_in(keep) & pl.col("claim_b").is_in(keep))
+    if text:
+        needle = text.lower()
+        found = found.filter(
+            pl.col("content_a").str.to_lowercase().str.contains(needle, literal=True)
+            | pl.col("content_b").str.to_lowercase().str.contains(needle, literal=True)
+            | pl.col("speaker_a").str.to_lowercase().str.contains(needle, literal=True)
+            | pl.col("speaker_b").str.to_lowercase().str.contains(needle, literal=True)
+        )
+    if actors or text:
+        involved = set(found["claim_a"].to_list()) | set(found["claim_b"].to_list())
+        by_actor = claims.filter(pl.col("actor").is_in(_with_descendants(actors, analysis.actors))) if actors else None
+        claims = claims.filter(pl.col("claim_id").is_in(involved)) if by_actor is None else pl.concat(
+            [by_actor, claims.filter(pl.col("claim_id").is_in(involved))]).unique("claim_id", maintain_order=True)
+    documents = analysis.documents.filter(pl.col("doc_id").is_in(claims["doc_id"].unique().to_list()))
+    used_actors = set(claims["actor"].drop_nulls().to_list())
+    actor_table = analysis.actors.filter(pl.col("actor_id").is_in(_ancestors(used_actors, analysis.actors)))
+    return dataclasses.replace(analysis, documents=documents, claims=claims, actors=actor_table, contradictions=found)
+
+
+def _ancestors(actor_ids, actors: pl.DataFrame) -> set:
+    parents = dict(zip(actors["actor_id"].to_list(), actors["parent"].to_list())) if actors.height else {}
+    out = set()
+    for a in actor_ids:
+        while a is not None and a not in out:
+            out.add(a)
+            a = parents.get(a)
+    return out
