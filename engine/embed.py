@@ -65,6 +65,8 @@ def encode(texts: list[str], config: Config) -> np.ndarray:
         for (k, _), v in zip(missing, vectors):
             _VECTOR_CACHE[k] = v
     if not texts:
-        dim = load(config.embedding_model).get_sentence_embedding_dimension()
+        model = load(config.embedding_model)
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = getter()
         return np.zeros((0, dim), dtype=np.float32)
     return np.stack([_VECTOR_CACHE[k] for k in keys])

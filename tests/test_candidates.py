@@ -1,0 +1,93 @@
+"""Embeddings (real bundled model) and candidate blocking: never all pairs, but the related ones."""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from engine import candidates, embed
+from engine.config import Config
+from engine.schema import CANDIDATES
+
+SENTENCES = [
+    # (doc, actor, content, entities)
+    ("d1", "United States", "Russian warplanes carried out raids in Al-Tanaf targeting a meeting of combatants", ["al-tanaf", "russia"]),
+    ("d1", "Russia", "it had not carried out any strikes targeting opposition forces, without mentioning Al-Tanaf", ["al-tanaf"]),
+    ("d2", "Syria", "The talks focused on military cooperation between the two countries", []),
+    ("d2", "Russia", "the discussions concerned questions of military and technical cooperation", []),
+    ("d3", "FIFA", "The football club signed a new striker for the coming season", []),
+    ("d3", "Apple", "The company reported record quarterly revenue from iPhone sales", ["apple"]),
+    ("d4", "NASA", "The space agency postponed the rocket launch because of bad weather", ["nasa"]),
+    ("d4", "WHO", "The outbreak has infected more than two hundred people in the region", []),
+]
+
+
+def _claims():
+    return pl.DataFrame(
+        {
+            "claim_id": [f"c{i}" for i in range(len(SENTENCES))],
+            "doc_id": [s[0] for s in SENTENCES],
+            "actor": [s[1] for s in SENTENCES],
+            "content": [s[2] for s in SENTENCES],
+            "entities": [s[3] for s in SENTENCES],
+        }
+    )
+
+
+def test_embeddings_are_normalised_and_cached():
+    config = Config(show_progress=False)
+    texts = [s[2] for s in SENTENCES]
+    first = embed.encode(texts, config)
+    assert first.shape == (len(texts), 384) and first.dtype == np.float32
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-4)
+    again = embed.encode(texts[::-1], config)
+    assert np.allclose(again[::-1], first)
+    assert embed.encode([], config).shape == (0, 384)
+
+
+def test_blocking_pairs_related_claims_only():
+    claims = _claims()
+    vectors = embed.encode(claims["content"].to_list(), Config(show_progress=False))
+    pairs = candidates.block(claims, vectors, Config(top_k=2, min_similarity=0.35))
+    assert list(pairs.schema) == list(CANDIDATES)
+    found = {(a, b) for a, b in pairs.select("claim_a", "claim_b").iter_rows()}
+    assert ("c0", "c1") in found  # the strikes pair: similar and sharing Al-Tanaf
+    assert ("c2", "c3") in found  # the cooperation pair: similar wording
+    assert not any({a, b} == {"c4", "c5"} for a, b in found)  # unrelated topics stay apart
+    assert pairs.height < candidates.pair_budget(claims.height)
+    row = pairs.filter((pl.col("claim_a") == "c0") & (pl.col("claim_b") == "c1")).row(0, named=True)
+    assert row["shared_entities"] == ["al-tanaf"] and row["via"] == "knn+entity"
+    # claim_a always precedes claim_b and no pair repeats
+    assert all(int(a[1:]) < int(b[1:]) for a, b in found) and len(found) == pairs.height
+
+
+def test_entity_blocking_finds_dissimilar_pairs_and_can_be_disabled():
+    claims = _claims().with_columns(
+        pl.when(pl.col("claim_id").is_in(["c4", "c6"])).then(pl.lit(["shared thing"])).otherwise(pl.col("entities"))
+        .alias("entities")
+    )
+    vectors = embed.encode(claims["content"].to_list(), Config(show_progress=False))
+    with_entities = candidates.block(claims, vectors, Config(top_k=1, min_similarity=0.9))
+    assert with_entities.filter(pl.col("via") == "entity").height >= 1
+    assert ("c4", "c6") in {(a, b) for a, b in with_entities.select("claim_a", "claim_b").iter_rows()}
+    without = candidates.block(claims, vectors, Config(top_k=1, min_similarity=0.9, entity_blocking=False))
+    assert without.filter(pl.col("via") != "knn").height == 0
+
+
+def test_same_speaker_same_document_is_not_paired():
+    claims = _claims().with_columns(pl.lit("d1").alias("doc_id"), pl.lit("Someone").alias("actor"))
+    vectors = embed.encode(claims["content"].to_list(), Config(show_progress=False))
+    assert candidates.block(claims, vectors, Config()).height == 0
+
+
+def test_common_entity_is_capped_below_all_pairs():
+    rng = np.random.default_rng(0)
+    n = 400
+    vectors = rng.normal(size=(n, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    claims = pl.DataFrame({
+        "claim_id": [f"c{i}" for i in range(n)], "doc_id": [f"d{i}" for i in range(n)],
+        "actor": ["x"] * n, "content": [f"claim number {i}" for i in range(n)], "entities": [["everyone"]] * n,
+    })
+    pairs = candidates.block(claims, vectors, Config(top_k=5, min_similarity=0.99, max_pairs_per_entity=200))
+    assert 0 < pairs.height <= n  # one partner each at most, far below n(n-1)/2 = 79,800
+    assert candidates.block(claims.head(1), vectors[:1], Config()).height == 0
