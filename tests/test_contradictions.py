@@ -1,0 +1,114 @@
+"""Contradiction selection, kinds, disagreement summary, filters and the graph built from them."""
+from __future__ import annotations
+
+import networkx as nx
+import polars as pl
+
+from engine import contradictions, graph
+from engine.analysis import Analysis
+from engine.config import Config
+from engine.schema import ACTORS, CANDIDATES, CLAIMS, DOCUMENTS, SCORED, SKIPPED, conform, empty
+
+
+def _tables():
+    documents = conform(pl.DataFrame({
+        "doc_id": ["d1", "d2", "d3"], "title": ["March story", "June story", "Wire"],
+        "source": ["Outlet A", "Outlet B", "Outlet C"], "published": ["2016-03-01", "2016-06-01", "2016-06-02"],
+        "text": ["...", "...", "..."],
+    }), DOCUMENTS)
+    claims = conform(pl.DataFrame({
+        "claim_id": ["c1", "c2", "c3", "c4", "c5"],
+        "doc_id": ["d1", "d2", "d2", "d3", "d3"],
+        "speaker": ["the minister", "Minister Ivanov", "the rebels", "Outlet C", "Outlet C"],
+        "actor": ["Ivanov", "Ivanov", "Rebels", "Outlet C", "Outlet C"],
+        "content": ["the bridge is open", "the bridge was never open", "the army shelled the town",
+                    "the vote was held on Sunday", "the vote was not held on Sunday"],
+        "sentence": ["s1", "s2", "s3", "s4", "s5"],
+        "attributed": [True, True, True, False, False],
+        "published": ["2016-03-01", "2016-06-01", "2016-06-01", "2016-06-02", "2016-06-02"],
+        "start": [0, 0, 10, 0, 10], "end": [5, 5, 20, 5, 20],
+    }), CLAIMS)
+    actors = conform(pl.DataFrame({
+        "actor_id": ["Ivanov", "Russia", "Rebels", "Outlet C"], "name": ["Ivanov", "Russia", "Rebels", "Outlet C"],
+        "kind": ["person", "country", "group", "outlet"], "parent": ["Russia", None, None, None],
+        "aliases": [["the minister"], [], [], []], "claims": [2, 0, 1, 2],
+    }), ACTORS)
+    # listed b-first on purpose: the later claim on side a must be swapped so a reversal reads earlier -> later
+    scored = conform(pl.DataFrame({
+        "claim_a": ["c2", "c1", "c4", "c1"], "claim_b": ["c1", "c3", "c5", "c4"],
+        "score": [0.91, 0.72, 0.66, 0.2],
+        "contradiction_ab": [0.95, 0.7, 0.6, 0.1], "contradiction_ba": [0.87, 0.74, 0.72, 0.3],
+        "similarity": [0.8, 0.5, 0.9, 0.1], "shared_entities": [["bridge"], [], ["sunday"], []],
+    }), SCORED)
+    return documents, claims, actors, scored
+
+
+def _analysis(threshold=0.5) -> Analysis:
+    documents, claims, actors, scored = _tables()
+    config = Config(nli_threshold=threshold)
+    found = contradictions.select(scored, claims, config)
+    return Analysis(documents=documents, skipped=empty(SKIPPED), claims=claims, actors=actors,
+                    candidates=empty(CANDIDATES), scored=scored, contradictions=found, config=config)
+
+
+def test_select_threshold_order_kind_and_direction():
+    found = _analysis().contradictions
+    assert found["score"].to_list() == [0.91, 0.72, 0.66]  # 0.2 is below threshold, strongest first
+    reversal = found.row(0, named=True)
+    assert reversal["kind"] == "reversal"
+    # earlier claim (March) moved to side a, with the direction scores swapped along
+    assert (reversal["claim_a"], reversal["claim_b"]) == ("c1", "c2")
+    assert (reversal["contradiction_ab"], reversal["contradiction_ba"]) == (0.87, 0.95)
+    assert reversal["content_a"] == "the bridge is open" and reversal["speaker_b"] == "Minister Ivanov"
+    assert found.row(1, named=True)["kind"] == "dispute"
+    assert found.row(2, named=True)["kind"] == "correction"  # the outlet's own narration
+    assert _analysis(threshold=0.95).contradictions.height == 0
+
+
+def test_disagreements_and_explain():
+    a = _analysis()
+    table = a.disagreements
+    assert table.height == 1  # only different actors disagree
+    row = table.row(0, named=True)
+    assert {row["actor_a"], row["actor_b"]} == {"Ivanov", "Rebels"} and row["count"] == 1
+    assert row["first"] == "2016-03-01" and row["last"] == "2016-06-01"
+    why = a.explain(0)
+    assert why["a"]["content"] == "the bridge is open" and why["b"]["document"]["title"] == "June story"
+    assert why["shared_entities"] == ["bridge"] and "0.91" in why["why"]
+
+
+def test_filters():
+    a = _analysis()
+    # Russia includes those who speak for it (Ivanov is part of Russia)
+    assert a.filter(actors=["Russia"]).contradictions.height == 2
+    assert a.filter(min_score=0.7).contradictions.height == 2
+    assert a.filter(since="2016-06-01").contradictions["kind"].to_list() == ["correction"]
+    assert a.filter(until="2016-06-01").contradictions.height == 2
+    assert a.filter(text="SHELLED").contradictions["claim_b"].to_list() == ["c3"]
+    assert a.filter(doc_ids=["d3"]).contradictions.height == 1
+
+
+def test_graph_schema():
+    g = _analysis().graph
+    assert isinstance(g, nx.MultiDiGraph)
+    kinds = nx.get_node_attributes(g, "kind")
+    assert kinds["actor:Ivanov"] == "actor" and kinds["claim:c1"] == "claim" and kinds["doc:d1"] == "document"
+    assert g.has_edge("actor:Ivanov", "claim:c1", key="asserts")
+    assert g.has_edge("actor:Ivanov", "actor:Russia", key="part_of")
+    assert g.has_edge("claim:c1", "doc:d1", key="appears_in")
+    edge = g.get_edge_data("claim:c1", "claim:c2", key="contradicts")
+    assert edge["score"] == 0.91 and edge["contradiction_kind"] == "reversal"
+    dis = g.get_edge_data("actor:Ivanov", "actor:Rebels", key="disagrees_with")
+    assert dis["count"] == 1 and g.has_edge("actor:Rebels", "actor:Ivanov", key="disagrees_with")
+    layer = graph.subgraph(g)
+    assert {d["kind"] for _, d in layer.nodes(data=True)} == {"actor"}
+
+
+def test_parquet_and_graphml_export(tmp_path):
+    from engine.export import write_all
+
+    written = write_all(_analysis(), tmp_path)
+    assert pl.read_parquet(written["contradictions"]).height == 3
+    back = nx.read_graphml(written["graph"], force_multigraph=True)
+    assert back.number_of_nodes() == _analysis().graph.number_of_nodes()
+    assert set(written) >= {"documents", "claims", "actors", "contradictions", "skipped", "disagreements", "graph"}
