@@ -1,0 +1,48 @@
+"""The `contra` command: help, one-line errors with non-zero exits, never a traceback."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def contra(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def test_help_explains_every_option():
+    out = contra("analyze", "--help")
+    assert out.returncode == 0
+    for option in ("--out", "--threshold", "--top-k", "--min-similarity", "--nli-model", "--embedding-model",
+                   "--store", "--strict", "--backend", "--since", "--until", "--aliases"):
+        assert option in out.stdout
+    top = contra("--help")
+    assert top.returncode == 0
+    for command in ("analyze", "demo", "export", "train-nli", "eval-nli", "export-nli", "eval-attribution"):
+        assert command in top.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["analyze", "/no/such/folder"], "no such file or directory: /no/such/folder"),
+        (["analyze", "data/seed", "--threshold", "1.7"], "must be between 0 and 1"),
+        (["analyze", "data/seed", "--threshold", "high"], "not a number"),
+        (["analyze", "data/seed", "--top-k", "0"], "must be at least 1"),
+        (["analyze", "data/seed", "--backend", "spark"], "invalid choice"),
+        (["analyze"], "required"),
+        (["export", "--store", "/no/such/store", "--out", "x"], "no store at /no/such/store"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_user_errors_are_one_line(args, message):
+    out = contra(*args)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
