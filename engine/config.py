@@ -44,6 +44,10 @@ class Config:
     embedding_model: str | None = None
     embedding_batch_size: int = 64
 
+    #: near-identical claims (cosine >= this) by the same actor, or both outlet narration, merge into one
+    #: claim with many sources; 1.0 turns merging off
+    duplicate_similarity: float = 0.95
+
     # --- candidates -------------------------------------------------------
     #: nearest neighbours kept per claim
     top_k: int = 10

@@ -2,7 +2,8 @@
 
 Nodes (attribute `kind`):
   actor:<actor_id>   kind="actor"     name, actor_kind, parent, aliases, claims
-  claim:<claim_id>   kind="claim"     content, sentence, speaker, actor, cue, stance, doc_id, published, attributed
+  claim:<claim_id>   kind="claim"     content, sentence, speaker, actor, cue, stance, doc_id, published, attributed,
+                                      copies, sources (near-duplicate claims share their representative's node)
   doc:<doc_id>       kind="document"  title, source, url, published, origin
 Edges (attribute `kind`, key = kind):
   actor -> claim     asserts          cue, stance, speaker
@@ -44,19 +45,26 @@ def build(documents: pl.DataFrame, claims: pl.DataFrame, actors: pl.DataFrame,
             if not g.has_node(actor_node(a["parent"])):
                 g.add_node(actor_node(a["parent"]), kind="actor", label=a["parent"], name=a["parent"])
             g.add_edge(actor_node(a["actor_id"]), actor_node(a["parent"]), key="part_of", kind="part_of")
+    sources: dict[str, list[str]] = {}
     for c in claims.iter_rows(named=True):
-        node = claim_node(c["claim_id"])
-        g.add_node(node, kind="claim", label=c["content"][:80],
-                   **{k: c.get(k) for k in ("content", "sentence", "speaker", "actor", "cue", "stance", "doc_id",
-                                            "published", "attributed")})
+        sources.setdefault(c.get("group_id") or c["claim_id"], []).append(c["doc_id"])
+    # near-duplicate claims (wire copies) share one node: the representative's, linked to every source
+    for c in claims.iter_rows(named=True):
+        node = claim_node(c.get("group_id") or c["claim_id"])
+        if not g.has_node(node):
+            group = sources[c.get("group_id") or c["claim_id"]]
+            g.add_node(node, kind="claim", label=c["content"][:80], copies=len(group), sources=sorted(set(group)),
+                       **{k: c.get(k) for k in ("content", "sentence", "speaker", "actor", "cue", "stance", "doc_id",
+                                                "published", "attributed")})
         if c["actor"]:
             if not g.has_node(actor_node(c["actor"])):
                 g.add_node(actor_node(c["actor"]), kind="actor", label=c["actor"], name=c["actor"])
-            g.add_edge(actor_node(c["actor"]), node, key="asserts", kind="asserts", cue=c["cue"],
-                       stance=c["stance"], speaker=c["speaker"])
-        if g.has_node(doc_node(c["doc_id"])):
+            if not g.has_edge(actor_node(c["actor"]), node, key="asserts"):
+                g.add_edge(actor_node(c["actor"]), node, key="asserts", kind="asserts", cue=c["cue"],
+                           stance=c["stance"], speaker=c["speaker"])
+        if g.has_node(doc_node(c["doc_id"])) and not g.has_edge(node, doc_node(c["doc_id"]), key="appears_in"):
             g.add_edge(node, doc_node(c["doc_id"]), key="appears_in", kind="appears_in", start=c["start"],
-                       end=c["end"])
+                       end=c["end"], claim_id=c["claim_id"])
     for r in contradictions.iter_rows(named=True):
         g.add_edge(claim_node(r["claim_a"]), claim_node(r["claim_b"]), key="contradicts", kind="contradicts",
                    score=r["score"], contradiction_ab=r["contradiction_ab"], contradiction_ba=r["contradiction_ba"],

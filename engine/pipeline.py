@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 
-from engine import actors, candidates, claims, contradictions, embed, graph, ingest, nli
+from engine import actors, candidates, claims, contradictions, dedupe, embed, ingest, nli
 from engine.analysis import Analysis
 from engine.config import Config
 from engine.errors import StrictModeError
@@ -44,8 +44,10 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
     claim_table, actor_table = actors.resolve(claim_table, documents, config)
 
     vectors = embed.encode(claim_table["content"].to_list(), config)
-    pairs = candidates.block(claim_table, vectors, config)
-    scored = nli.score_pairs(claim_table, pairs, config)
+    claim_table = dedupe.group(claim_table, vectors, config)  # wire copies: one claim, many sources
+    unique = dedupe.representatives(claim_table)
+    pairs = candidates.block(claim_table.filter(unique), vectors[unique], config)
+    scored = score_pairs(claim_table, pairs, config)
     found = contradictions.select(scored, claim_table, config)
 
     return Analysis(
@@ -58,6 +60,15 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
         contradictions=found,
         config=config,
     )
+
+
+def score_pairs(claim_table, pairs, config: Config):
+    """NLI on both orders of every candidate pair, locally or as Ray tasks."""
+    if config.backend == "ray":
+        from engine.backends import ray_backend
+
+        return ray_backend.score_pairs(claim_table, pairs, config)
+    return nli.score_pairs(claim_table, pairs, config)
 
 
 def extract_claims(text_or_sources, config: Config | None = None, **options):

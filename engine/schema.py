@@ -43,6 +43,8 @@ CLAIMS = {
     "entities": pl.List(pl.Utf8),  # named entities in the content (normalised text)
     "published": pl.Utf8,
     "truncated": pl.Boolean,
+    "group_id": pl.Utf8,  # claim_id of the near-duplicate group's representative (engine.dedupe)
+    "copies": pl.Int64,  # how many claims (sources) the group has
 }
 
 ACTORS = {
