@@ -36,6 +36,12 @@ class Analysis:
 
         return contradictions.disagreements(self.contradictions, self.claims)
 
+    def timeline(self) -> pl.DataFrame:
+        """Contradictions in date order (disputes, reversals, corrections), for an actor-level timeline."""
+        from engine import contradictions
+
+        return contradictions.timeline(self.contradictions)
+
     @property
     def pairs_scored(self) -> int:
         return self.scored.height

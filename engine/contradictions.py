@@ -82,6 +82,16 @@ def disagreements(found: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     return table.rename({"lo": "actor_a", "hi": "actor_b"}).cast(schema).sort("max_score", descending=True)
 
 
+def timeline(found: pl.DataFrame) -> pl.DataFrame:
+    """Who contradicted whom, when: one row per contradiction, ordered by the later claim's date."""
+    return (
+        found.select("published_a", "published_b", "actor_a", "actor_b", "kind", "score", "claim_a", "claim_b",
+                     "content_a", "content_b")
+        .with_columns(pl.max_horizontal("published_a", "published_b").alias("date"))
+        .sort(["date", "score"], descending=[False, True], nulls_last=True)
+    )
+
+
 def explain(analysis, i: int = 0) -> dict:
     """Everything behind contradiction `i`: both sides in full, scores both ways, shared entities, similarity."""
     found = analysis.contradictions

@@ -69,7 +69,7 @@ def build(documents: pl.DataFrame, claims: pl.DataFrame, actors: pl.DataFrame,
         g.add_edge(claim_node(r["claim_a"]), claim_node(r["claim_b"]), key="contradicts", kind="contradicts",
                    score=r["score"], contradiction_ab=r["contradiction_ab"], contradiction_ba=r["contradiction_ba"],
                    similarity=r["similarity"], shared_entities=list(r["shared_entities"] or []),
-                   contradiction_kind=r["kind"])
+                   contradiction_kind=r["kind"], published_a=r["published_a"], published_b=r["published_b"])
     _add_disagreements(g, contradictions, claims)
     return g
 

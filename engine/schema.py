@@ -97,6 +97,8 @@ CONTRADICTIONS = {
     "contradiction_ba": pl.Float64,
     "similarity": pl.Float64,
     "shared_entities": pl.List(pl.Utf8),
+    "published_a": pl.Utf8,  # claim dates (ISO) when the documents carry one; a is the earlier
+    "published_b": pl.Utf8,
 }
 
 

@@ -63,6 +63,13 @@ def test_select_threshold_order_kind_and_direction():
     assert found.row(1, named=True)["kind"] == "dispute"
     assert found.row(2, named=True)["kind"] == "correction"  # the outlet's own narration
     assert _analysis(threshold=0.95).contradictions.height == 0
+    assert (reversal["published_a"], reversal["published_b"]) == ("2016-03-01", "2016-06-01")
+
+
+def test_timeline_orders_by_date():
+    line = _analysis().timeline()
+    assert line["date"].to_list() == ["2016-06-01", "2016-06-01", "2016-06-02"]
+    assert line["kind"].to_list() == ["reversal", "dispute", "correction"]
 
 
 def test_disagreements_and_explain():
