@@ -1,0 +1,784 @@
+"""Ingest: whatever the user hands in -> the documents table, and an account of everything skipped.
+
+`load_documents(sources, config) -> (documents, skipped)` (columns: `engine.schema.DOCUMENTS`, `SKIPPED`).
+Every input ends up in exactly one of the two tables: documents received = analysed + skipped.
+
+Sources (alone or in a list, mixed freely):
+  - a path (str or Path) to a file or a folder (recursive, sorted; hidden files/folders and
+    README/LICENSE-style files inside folders are ignored);
+  - raw text (a str that is not an existing path: multi-line, or with spaces and not path-like);
+  - bytes (read like a file's contents);
+  - a dict with `text` and optional `id`, `title`, `source`/`publisher`, `url`, `published`/`date`;
+  - a polars (or pandas) DataFrame with such columns (`text` may also be called body/content/articleBody).
+Files by extension: .txt .md .text .rst and no extension (plain text; HTML is recognised by content),
+.html .htm (trafilatura, metadata kept), .csv .tsv, .jsonl .ndjson, .json, .parquet.
+
+Cleaning (what claim offsets point into): one newline convention, control characters removed, web
+boilerplate lines dropped (table: data/boilerplate/patterns.tsv), one blank line between paragraphs.
+Sentences are never rewritten. A plain-text file may start with a `Key: value` block (Title:, Source:,
+Date:, URL:, ID:) which becomes metadata.
+
+Metadata: `doc_id` = given id, else the first 16 hex digits of sha1(cleaned text). `title` = given,
+else HTML title, else the first line when it looks like a headline. `source` (outlet) = given, else the
+HTML site name, else a `Source:` header line, else null (the folder name is NOT used: folders are
+rarely named after outlets). `published` = ISO date from metadata / HTML, else null.
+`origin` = file path; `path:LINE` for JSONL/CSV records and for parts of a large text file (LINE is
+1-based, where the record/part starts); `path:ROW` (1-based) for parquet rows; `<text:i>`, `<bytes:i>`,
+`<dict:i>`, `<frame:i>:ROW` (0-based, as Python indexes) for objects in memory.
+
+Large text: a text file is decoded in chunks (bounded memory) when bigger than STREAM_BYTES, and any
+text file longer than PART_CHARS characters becomes several documents cut at paragraph boundaries.
+Files over `config.max_document_bytes` are skipped as "too large" without being read.
+
+Skip reasons: empty | binary | undecodable | unsupported format | not English | too large | parse error
+| duplicate (same id or same text as an earlier document; the first one is kept).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import polars as pl
+
+from engine import textio
+from engine.config import Config
+from engine.errors import InputError
+from engine.schema import DOCUMENTS, SKIPPED, conform
+
+log = logging.getLogger("engine.ingest")
+
+#: longest text (characters) kept as one document from a text file; longer files are split
+PART_CHARS = 200_000
+#: text files bigger than this (bytes) are decoded in chunks instead of read whole
+STREAM_BYTES = 4_000_000
+#: show a progress bar over files when there are more than this many
+PROGRESS_MIN_FILES = 20
+#: language identification needs this many letters to be trusted; shorter texts are kept
+LANGUAGE_MIN_LETTERS = 60
+
+TEXT_EXT = {"", ".txt", ".text", ".md", ".markdown", ".rst"}
+HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
+CSV_EXT = {".csv": ",", ".tsv": "\t"}
+JSONL_EXT = {".jsonl", ".ndjson", ".jsonlines"}
+JSON_EXT = {".json"}
+PARQUET_EXT = {".parquet", ".pq"}
+SUPPORTED = sorted(TEXT_EXT - {""} | HTML_EXT | set(CSV_EXT) | JSONL_EXT | JSON_EXT | PARQUET_EXT)
+#: documentation files inside a corpus folder are not articles (still read when named explicitly)
+IGNORED_IN_FOLDERS = re.compile(r"^(readme|licen[cs]e|notice|copying|changelog|authors|contributing)(\.\w+)?$", re.I)
+
+REASONS = ("empty", "binary", "undecodable", "unsupported format", "not English", "too large",
+           "parse error", "duplicate")
+
+# column / key names accepted for each field (compared lower-case, letters and digits only)
+FIELD_NAMES = {
+    "text": ["text", "body", "articlebody", "content", "article", "fulltext", "maintext", "story"],
+    "id": ["id", "docid", "documentid", "articleid", "bodyid", "uid", "guid"],
+    "title": ["title", "headline", "heading"],
+    "source": ["source", "publisher", "outlet", "sitename", "site", "publication", "media", "newspaper"],
+    "url": ["url", "link", "href", "uri"],
+    "published": ["published", "date", "publishedat", "publishdate", "pubdate", "datepublished",
+                  "publicationdate", "publishedon", "datetime", "timestamp", "time"],
+}
+
+
+@dataclass
+class Record:
+    """One document-to-be: cleaned text plus metadata."""
+
+    origin: str
+    text: str
+    id: str | None = None
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+@dataclass
+class Skip:
+    origin: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class _Seen:
+    ids: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
+
+
+# ====================================================================== entry point
+def load_documents(sources, config: Config | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read `sources` into (documents, skipped). Raises InputError for a missing path or an object
+    that is not a source at all; every other problem becomes a row of `skipped`."""
+    config = config or Config()
+    leaves = list(_leaves(sources))
+    files = sum(isinstance(leaf, Path) for _, leaf in leaves)
+    progress = None
+    if config.show_progress and files > PROGRESS_MIN_FILES:
+        from tqdm.auto import tqdm
+
+        progress = tqdm(total=files, desc="reading", unit="file")
+
+    docs: list[dict] = []
+    skipped: list[dict] = []
+    seen = _Seen()
+    try:
+        for label, leaf in leaves:
+            for item in _read_leaf(label, leaf, config):
+                if isinstance(item, Record):
+                    item = _accept(item, config, seen)
+                if isinstance(item, Skip):
+                    skipped.append({"origin": item.origin, "reason": item.reason, "detail": item.detail})
+                else:
+                    docs.append(item)
+            if progress is not None and isinstance(leaf, Path):
+                progress.update(1)
+    finally:
+        if progress is not None:
+            progress.close()
+
+    documents = conform(pl.DataFrame(docs, schema=DOCUMENTS) if docs else None, DOCUMENTS)
+    skipped_frame = conform(pl.DataFrame(skipped, schema=SKIPPED) if skipped else None, SKIPPED)
+    if skipped:
+        log.info(summary_line(documents, skipped_frame))
+    return documents, skipped_frame
+
+
+def summary_line(documents: pl.DataFrame, skipped: pl.DataFrame) -> str:
+    """'documents: N received = A analysed + S skipped (2 empty, 1 binary)'."""
+    analysed, dropped = documents.height, skipped.height
+    line = f"documents: {analysed + dropped} received = {analysed} analysed + {dropped} skipped"
+    if dropped:
+        counts = Counter(skipped["reason"].to_list())
+        order = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        line += " (" + ", ".join(f"{n} {reason}" for reason, n in order) + ")"
+    return line
+
+
+# ====================================================================== sources -> leaves
+def _leaves(sources, prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Flatten sources into (label, leaf): leaf is a Path, str (text), bytes, dict or DataFrame."""
+    if isinstance(sources, (str, Path, bytes, bytearray, dict)) or _is_frame(sources):
+        sources = [sources]
+    elif isinstance(sources, pl.Series):
+        sources = sources.to_list()
+    elif not isinstance(sources, Iterable):
+        raise InputError(f"unsupported source: {type(sources).__name__} (give paths, text, dicts or DataFrames)")
+    for i, source in enumerate(sources):
+        label = f"{prefix}{i}"
+        if isinstance(source, Path) or (isinstance(source, str) and _is_path(source)):
+            path = Path(source).expanduser()
+            if not path.exists():
+                raise InputError(f"no such file or directory: {source}")
+            if path.is_dir():
+                yield from ((label, p) for p in _walk(path))
+            else:
+                yield label, path
+        elif isinstance(source, (str, bytes, bytearray, dict)) or _is_frame(source):
+            yield label, source
+        elif isinstance(source, pl.Series):
+            yield from _leaves(source.to_list(), prefix=f"{label}.")
+        elif isinstance(source, Iterable):
+            yield from _leaves(list(source), prefix=f"{label}.")
+        else:
+            raise InputError(
+                f"unsupported source #{label}: {type(source).__name__} (give paths, text, dicts or DataFrames)"
+            )
+
+
+_PATH_LIKE = re.compile(r"(^[~./\\]|^[A-Za-z]:\\|\.(" + "|".join(e[1:] for e in SUPPORTED) + r")$)", re.I)
+
+
+def _is_path(text: str) -> bool:
+    """A str is a path when it exists, or when it is one line that looks like one (then it must exist)."""
+    if "\n" in text or len(text) > 4096:
+        return False
+    try:
+        if Path(text).expanduser().exists():
+            return True
+    except (OSError, ValueError):
+        return False
+    stripped = text.strip()
+    if not stripped:
+        return False
+    return not any(ch.isspace() for ch in stripped) or bool(_PATH_LIKE.search(stripped))
+
+
+def _walk(folder: Path) -> list[Path]:
+    files = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in relative) or not path.is_file():
+            continue
+        if IGNORED_IN_FOLDERS.match(path.name):
+            continue
+        files.append(path)
+    return files
+
+
+def _is_frame(obj) -> bool:
+    if isinstance(obj, (pl.DataFrame, pl.LazyFrame)):
+        return True
+    module = type(obj).__module__ or ""
+    return module.startswith("pandas") and type(obj).__name__ == "DataFrame"
+
+
+# ====================================================================== leaves -> records
+def _read_leaf(label: str, leaf, config: Config) -> Iterator[Record | Skip]:
+    try:
+        if isinstance(leaf, Path):
+            yield from _read_file(leaf, config)
+        elif isinstance(leaf, str):
+            yield from _text_records(f"<text:{label}>", [leaf], header=True)
+        elif isinstance(leaf, (bytes, bytearray)):
+            yield from _read_bytes(f"<bytes:{label}>", bytes(leaf), config)
+        elif isinstance(leaf, dict):
+            yield _dict_record(f"<dict:{label}>", leaf)
+        else:
+            yield from _frame_records(_to_polars(leaf), lambda row: f"<frame:{label}>:{row}", f"<frame:{label}>")
+    except (MemoryError, RecursionError, InputError):
+        raise
+    except Exception as err:  # a reader bug must not lose the input: account for it and go on
+        log.warning("could not read %s: %s", leaf if isinstance(leaf, Path) else f"#{label}", err, exc_info=True)
+        origin = str(leaf) if isinstance(leaf, Path) else f"<{type(leaf).__name__}:{label}>"
+        yield Skip(origin, "parse error", f"{type(err).__name__}: {err}")
+
+
+def _read_file(path: Path, config: Config) -> Iterator[Record | Skip]:
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    if size > config.max_document_bytes:
+        yield Skip(origin, "too large", f"{size:,} bytes > max_document_bytes={config.max_document_bytes:,}")
+        return
+    if size == 0:
+        yield Skip(origin, "empty", "0 bytes")
+        return
+    ext = path.suffix.lower()
+    known = ext in TEXT_EXT or ext in HTML_EXT or ext in CSV_EXT or ext in JSONL_EXT or ext in JSON_EXT
+    if not known and ext not in PARQUET_EXT:
+        yield Skip(origin, "unsupported format", f"extension {ext} (supported: {', '.join(SUPPORTED)})")
+        return
+    if ext in PARQUET_EXT:
+        yield from _read_parquet(path)
+        return
+    if ext in TEXT_EXT and size > STREAM_BYTES:
+        yield from _read_large_text(path, config)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    yield from _read_bytes(origin, data, config, ext=ext)
+
+
+def _read_bytes(origin: str, data: bytes, config: Config, ext: str = "") -> Iterator[Record | Skip]:
+    if len(data) > config.max_document_bytes:
+        yield Skip(origin, "too large", f"{len(data):,} bytes > max_document_bytes={config.max_document_bytes:,}")
+        return
+    if not data.strip():
+        yield Skip(origin, "empty", "no text" if data else "0 bytes")
+        return
+    try:
+        text, _encoding = textio.decode(data)
+    except textio.Binary as err:
+        yield Skip(origin, "binary", str(err))
+        return
+    except textio.Undecodable as err:
+        yield Skip(origin, "undecodable", str(err))
+        return
+    if ext in CSV_EXT:
+        yield from _read_csv(origin, text, CSV_EXT[ext])
+    elif ext in JSONL_EXT:
+        yield from _read_jsonl(origin, text)
+    elif ext in JSON_EXT:
+        yield from _read_json(origin, text)
+    elif ext in HTML_EXT or _looks_like_html(text):
+        yield _html_record(origin, text)
+    else:
+        yield from _text_records(origin, [text], header=True)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:1000].lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<html" in head and "<body" in text[:20000].lower())
+
+
+# ---------------------------------------------------------------------- plain text
+def _text_records(origin: str, pieces: Iterable[str], header: bool, meta: dict | None = None) -> Iterator[Record]:
+    """Plain text (given as pieces, e.g. decoded chunks) -> one Record, or several for long text."""
+    parts = _split_parts(pieces)
+    first = next(parts, None)
+    if first is None:
+        return
+    second = next(parts, None)
+    meta = dict(meta or {})
+    line, raw = first
+    text = textio.normalise_chars(raw)
+    if header:
+        fields, text = textio.split_header(text)
+        for key, value in fields.items():
+            meta.setdefault(key, value)
+    text = textio.drop_boilerplate(text)
+    meta.setdefault("title", textio.headline(text))
+    if second is None:
+        yield _record(origin, text, meta)
+        return
+    yield _record(f"{origin}:{line}", text, meta, part=True)
+    for line, raw in _chain([second], parts):
+        yield _record(f"{origin}:{line}", textio.clean_text(raw), meta, part=True)
+
+
+def _record(origin: str, text: str, meta: dict, part: bool = False) -> Record:
+    return Record(
+        origin=origin,
+        text=text,
+        id=None if part else _str_or_none(meta.get("id")),  # a given id names the whole file, not a part
+        title=_str_or_none(meta.get("title")),
+        source=_str_or_none(meta.get("source")),
+        url=_str_or_none(meta.get("url")),
+        published=iso_date(meta.get("published")),
+    )
+
+
+def _chain(*iterables):
+    for iterable in iterables:
+        yield from iterable
+
+
+def _split_parts(pieces: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Cut a stream of text into parts of at most PART_CHARS characters, at paragraph breaks when
+    possible (else a line break, else a sentence end, else anywhere). Yields (first line number, text)."""
+    pending = ""
+    line = 1
+    for piece in pieces:
+        pending += piece
+        while len(pending) > PART_CHARS:
+            cut = _cut_point(pending)
+            part, pending = pending[:cut], pending[cut:]
+            yield line, part
+            line += part.count("\n")
+    if pending or line == 1:
+        yield line, pending
+
+
+def _cut_point(text: str) -> int:
+    low = PART_CHARS // 2
+    for separator in ("\n\n", "\n", ". "):
+        at = text.rfind(separator, low, PART_CHARS)
+        if at >= 0:
+            return at + len(separator)
+    return PART_CHARS
+
+
+def _read_large_text(path: Path, config: Config) -> Iterator[Record | Skip]:
+    origin = str(path)
+    progress = None
+    if config.show_progress:
+        from tqdm.auto import tqdm
+
+        progress = tqdm(total=path.stat().st_size, desc=path.name[:30], unit="B", unit_scale=True, leave=False)
+    try:
+        pieces = textio.iter_decoded(path, on_bytes=progress.update if progress else None)
+        # HTML is never streamed (trafilatura needs the whole tree): sniff the first piece
+        first = next(pieces, "")
+        if _looks_like_html(first):
+            yield Skip(origin, "too large", f"HTML over {STREAM_BYTES:,} bytes is not supported")
+            return
+        yield from _text_records(origin, _chain([first], pieces), header=True)
+    except textio.Binary as err:
+        yield Skip(origin, "binary", str(err))
+    except textio.Undecodable as err:
+        yield Skip(origin, "undecodable", str(err))
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+# ---------------------------------------------------------------------- HTML
+def _html_record(origin: str, html: str) -> Record | Skip:
+    meta: dict = {}
+    text = ""
+    try:
+        import trafilatura
+
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+        )
+        if result is not None:
+            found = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+            text = found.get("text") or ""
+            meta = {
+                "title": found.get("title"),
+                "source": found.get("sitename"),
+                "url": found.get("url"),
+                "published": found.get("date"),
+            }
+    except Exception as err:  # trafilatura gives up on odd markup: fall back to a plain tree walk
+        log.debug("trafilatura failed on %s: %s", origin, err)
+    if not text.strip():
+        text, title = _html_fallback(html)
+        meta.setdefault("title", title)
+        if not meta.get("title"):
+            meta["title"] = title
+    # trafilatura puts one paragraph a line; a blank line between paragraphs, as in text files
+    text = textio.clean_text("\n\n".join(line for line in text.split("\n")))
+    if not meta.get("title"):
+        meta["title"] = textio.headline(text)
+    if not text:
+        return Skip(origin, "empty", "no article text found in the HTML")
+    return _record(origin, text, meta)
+
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "aside", "form")
+
+
+def _html_fallback(html: str) -> tuple[str, str | None]:
+    """Block-level text of an HTML page without scripts, styles and page furniture."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception:  # noqa: BLE001 - unparsable markup has no text to offer
+        return "", None
+    for bad in tree.xpath("|".join(f"//{tag}" for tag in _DROP_TAGS)):
+        bad.drop_tree()
+    title = (tree.findtext(".//title") or "").strip() or None
+    blocks = []
+    for element in tree.iter("p", "h1", "h2", "h3", "h4", "li", "blockquote", "pre", "td", "div"):
+        if element.tag == "div" and element.find(".//p") is not None:
+            continue  # its paragraphs are taken one by one
+        words = " ".join(element.text_content().split())
+        if words and (not blocks or blocks[-1] != words):
+            blocks.append(words)
+    if not blocks:
+        body = tree.find(".//body")
+        blocks = [" ".join((body if body is not None else tree).text_content().split())]
+    return "\n".join(blocks), title
+
+
+# ---------------------------------------------------------------------- tables and records
+def _field_map(columns: list[str]) -> dict[str, str]:
+    """field -> column name, from whatever the columns are called."""
+    norm = {re.sub(r"[^a-z0-9]", "", str(c).lower()): c for c in reversed(columns)}
+    found = {}
+    for field_name, names in FIELD_NAMES.items():
+        for name in names:
+            if name in norm:
+                found[field_name] = norm[name]
+                break
+    return found
+
+
+def _from_mapping(origin: str, row: dict, mapping: dict[str, str]) -> Record | Skip:
+    meta = {f: row.get(c) for f, c in mapping.items() if f != "text"}
+    raw = row.get(mapping["text"])
+    if raw is None:
+        return Skip(origin, "empty", "text is missing (null)")
+    if isinstance(raw, (bytes, bytearray)):
+        try:
+            raw, _ = textio.decode(bytes(raw))
+        except (textio.Binary, textio.Undecodable) as err:
+            return Skip(origin, "binary" if isinstance(err, textio.Binary) else "undecodable", str(err))
+    elif not isinstance(raw, str):
+        if isinstance(raw, (dict, list, tuple)):
+            return Skip(origin, "parse error", f"text is a {type(raw).__name__}, not a string")
+        raw = str(raw)
+    text = textio.clean_text(raw)
+    if not meta.get("title"):
+        meta["title"] = textio.headline(text)
+    return _record(origin, text, meta)
+
+
+def _dict_record(origin: str, item: dict) -> Record | Skip:
+    mapping = _field_map(list(item.keys()))
+    if "text" not in mapping:
+        keys = ", ".join(map(str, list(item)[:10])) or "none"
+        return Skip(origin, "unsupported format", f"missing text field (keys: {keys})")
+    return _from_mapping(origin, item, mapping)
+
+
+def _to_polars(frame) -> pl.DataFrame:
+    if isinstance(frame, pl.LazyFrame):
+        return frame.collect()
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    return pl.from_pandas(frame)
+
+
+def _frame_records(frame: pl.DataFrame, origin_of, frame_origin: str) -> Iterator[Record | Skip]:
+    mapping = _field_map(frame.columns)
+    if "text" not in mapping:
+        yield Skip(frame_origin, "unsupported format", f"missing text column (columns: {', '.join(frame.columns[:20])})")
+        return
+    frame = frame.select(list(dict.fromkeys(mapping.values())))
+    for row_number, row in enumerate(frame.iter_rows(named=True)):
+        yield _from_mapping(origin_of(row_number), row, mapping)
+
+
+def _read_parquet(path: Path) -> Iterator[Record | Skip]:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as err:  # noqa: BLE001 - polars raises many kinds for a corrupt file
+        yield Skip(str(path), "parse error", f"not a readable parquet file: {str(err).splitlines()[0][:200]}")
+        return
+    if frame.height == 0:
+        yield Skip(str(path), "empty", "no rows")
+        return
+    yield from _frame_records(frame, lambda row: f"{path}:{row + 1}", str(path))
+
+
+def _read_jsonl(origin: str, text: str) -> Iterator[Record | Skip]:
+    mapping_cache: dict = {}
+    any_line = False
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        any_line = True
+        where = f"{origin}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield Skip(where, "parse error", f"line {number}: invalid JSON ({err.msg} at column {err.colno})")
+            continue
+        yield _json_item(where, item, f"line {number}", mapping_cache)
+    if not any_line:
+        yield Skip(origin, "empty", "no lines")
+
+
+def _json_item(where: str, item, what: str, mapping_cache: dict) -> Record | Skip:
+    if isinstance(item, str):
+        return _from_mapping(where, {"text": item}, {"text": "text"})
+    if not isinstance(item, dict):
+        return Skip(where, "parse error", f"{what}: expected an object with a text field, got {type(item).__name__}")
+    keys = tuple(item.keys())
+    mapping = mapping_cache.get(keys) or mapping_cache.setdefault(keys, _field_map(list(keys)))
+    if "text" not in mapping:
+        return Skip(where, "parse error", f"{what}: missing text field (keys: {', '.join(map(str, keys[:10])) or 'none'})")
+    return _from_mapping(where, item, mapping)
+
+
+def _read_json(origin: str, text: str) -> Iterator[Record | Skip]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        if err.msg == "Extra data":  # one object a line saved as .json
+            yield from _read_jsonl(origin, text)
+        else:
+            yield Skip(origin, "parse error", f"line {err.lineno}: invalid JSON ({err.msg} at column {err.colno})")
+        return
+    if isinstance(data, dict) and "text" not in _field_map(list(data)):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if len(lists) == 1:  # {"articles": [...]} and the like
+            data = lists[0]
+    if isinstance(data, dict):
+        yield _json_item(origin, data, "document", {})
+        return
+    if not isinstance(data, list):
+        yield Skip(origin, "parse error", f"expected an object or a list of objects, got {type(data).__name__}")
+        return
+    if not data:
+        yield Skip(origin, "empty", "empty list")
+        return
+    cache: dict = {}
+    for index, item in enumerate(data):
+        yield _json_item(f"{origin}:{index + 1}", item, f"item {index + 1}", cache)
+
+
+# ---------------------------------------------------------------------- CSV (tolerant)
+MAX_RECORD_LINES = 5000
+
+
+def _read_csv(origin: str, text: str, delimiter: str) -> Iterator[Record | Skip]:
+    """CSV with broken rows: every record that parses is kept; each broken one is reported with its
+    row and line number. (Python's csv module reads one record at a time; quote parity tells where a
+    record ends, so one stray quote costs one row, not the rest of the file.)"""
+    text = textio.normalise_chars(text)
+    lines = text.split("\n")
+    records = _csv_records(lines, delimiter)
+    header = next(records, None)
+    if header is None:
+        yield Skip(origin, "empty", "no rows")
+        return
+    _, _, columns, error = header
+    if error or not columns:
+        yield Skip(origin, "parse error", f"line 1: unreadable header ({error})")
+        return
+    mapping = _field_map(columns)
+    if "text" not in mapping:
+        yield Skip(origin, "unsupported format", f"missing text column (columns: {', '.join(columns[:20])})")
+        return
+    width = len(columns)
+    rows = 0
+    for row, (line, _end, fields, error) in enumerate(records, 1):
+        rows += 1
+        where = f"{origin}:{line}"
+        if error is None and len(fields) > width and any(f.strip() for f in fields[width:]):
+            error = f"expected {width} fields, found {len(fields)}"
+        if error is None and len(fields) <= columns.index(mapping["text"]):
+            error = f"expected {width} fields, found {len(fields)} (no text field)"
+        if error:
+            yield Skip(where, "parse error", f"row {row} (line {line}): {error}")
+            continue
+        yield _from_mapping(where, dict(zip(columns, fields)), mapping)
+    if rows == 0:
+        yield Skip(origin, "empty", "header only, no rows")
+
+
+def _csv_records(lines: list[str], delimiter: str) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
+    """(first line, last line, fields, error) for each record; blank lines between records are skipped."""
+    i, n = 0, len(lines)
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        start = i
+        quotes = lines[i].count('"')
+        i += 1
+        while quotes % 2 and i < n and i - start < MAX_RECORD_LINES:
+            quotes += lines[i].count('"')
+            i += 1
+        if quotes % 2:
+            yield start + 1, i, None, "unbalanced quote (the field never closes)"
+            i = start + 1  # resume on the next line: only this row is lost
+            continue
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines[start:i])), delimiter=delimiter, strict=True))
+        except csv.Error as err:
+            yield start + 1, i, None, f"bad quoting ({err})"
+            i = start + 1
+            continue
+        if len(rows) != 1:
+            yield start + 1, i, None, "bad quoting (a quote in the middle of a field)"
+            i = start + 1
+            continue
+        yield start + 1, i, rows[0], None
+
+
+# ====================================================================== per-document checks
+def _accept(record: Record, config: Config, seen: _Seen) -> dict | Skip:
+    text = record.text
+    if not text.strip():
+        return Skip(record.origin, "empty", "no text left after removing boilerplate" if record.text else "no text")
+    size = len(text.encode("utf-8"))
+    if size > config.max_document_bytes:
+        return Skip(record.origin, "too large", f"{size:,} bytes > max_document_bytes={config.max_document_bytes:,}")
+    doc_id = record.id if record.id else hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    if doc_id in seen.ids and record.id:
+        return Skip(record.origin, "duplicate", f"same id {doc_id} as {seen.ids[doc_id]}")
+    key = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+    if key in seen.texts:
+        return Skip(record.origin, "duplicate", f"same text as {seen.texts[key]}")
+    language = _foreign_language(text, config)
+    if language:
+        return Skip(record.origin, "not English" if "en" in config.languages else "not in languages", language)
+    seen.ids[doc_id] = record.origin
+    seen.texts[key] = record.origin
+    return {
+        "doc_id": doc_id,
+        "title": record.title,
+        "source": record.source,
+        "url": record.url,
+        "published": record.published,
+        "origin": record.origin,
+        "text": text,
+    }
+
+
+_IDENTIFIER = None
+
+
+def _language_identifier():
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _IDENTIFIER
+
+
+def _foreign_language(text: str, config: Config) -> str | None:
+    """A detail like 'detected fr (p=0.99)' when the text is confidently in no accepted language."""
+    if not config.languages:
+        return None
+    # judge a few windows of prose (skipping the headline) so one quoted phrase doesn't decide
+    body = text[:200_000]
+    windows = [body[i : i + 2000] for i in range(0, len(body), max(2000, len(body) // 3))][:3]
+    letters = sum(ch.isalpha() for ch in windows[0])
+    if letters < LANGUAGE_MIN_LETTERS:
+        return None
+    identifier = _language_identifier()
+    accepted = set(config.languages)
+    votes = []
+    for window in windows:
+        if sum(ch.isalpha() for ch in window) < LANGUAGE_MIN_LETTERS:
+            continue
+        ranking = dict(identifier.rank(window))
+        top, p_top = max(ranking.items(), key=lambda kv: kv[1])
+        p_ok = sum(ranking.get(lang, 0.0) for lang in accepted)
+        votes.append((top, p_top, p_ok))
+    if not votes or any(p_ok > 0.1 or top in accepted for top, _, p_ok in votes):
+        return None
+    top, p_top, _ = max(votes, key=lambda v: v[1])
+    if p_top < 0.9:
+        return None
+    return f"detected language {top} (p={p_top:.2f}); accepted: {', '.join(sorted(accepted))}"
+
+
+# ====================================================================== small helpers
+def _str_or_none(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:  # NaN from pandas
+            return None
+        if value.is_integer():
+            value = int(value)
+    text = " ".join(textio.normalise_chars(str(value)).split())
+    return text or None
+
+
+_DATE_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d",
+                 "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z", "%d.%m.%Y")
+
+
+def iso_date(value) -> str | None:
+    """YYYY-MM-DD for a date/datetime/timestamp-ish value, else None (unparseable dates are dropped)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    match = _DATE_IN_TEXT.search(text)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            return None
+    return None
