@@ -1,0 +1,184 @@
+"""Attribution measured on PolNeAR (brat standoff): `contra eval-attribution DIR`.
+
+DIR holds `text/NAME.txt` and `attributions/NAME_ANNOTATOR.ann` (PolNeAR's layout). For every text the
+claims stage runs as the engine runs it (attributed claims only; outer reporting frames such as
+"..., the AP reported" are kept as attributions of their own because PolNeAR annotates them), and each
+predicted claim is matched one-to-one (greedy, best overlap first) against the gold attributions:
+
+- content match: character Jaccard of predicted content span and gold Content span(s) >= 0.5;
+- source+content match: content match and the predicted speaker span overlaps the gold Source span.
+
+Precision = matches / predicted claims, recall = matches / gold attributions (gold attributions without a
+Source count as misses for source+content), F1 their harmonic mean.
+Articles with several annotators: the annotation file whose annotator id sorts first is used (the same
+choice every run).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from engine.config import Config
+from engine.errors import InputError
+
+JACCARD = 0.5
+
+
+# ------------------------------------------------------------------ gold
+def read_ann(path: Path) -> list[dict]:
+    """Attributions of one .ann file: [{'content': set(chars), 'source': set(chars) | None, 'cue': set}]."""
+    spans: dict[str, set[int]] = {}
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            kind_offsets = parts[1].split(" ", 1)
+            if len(kind_offsets) < 2:
+                continue
+            chars: set[int] = set()
+            for piece in kind_offsets[1].split(";"):
+                start, end = piece.split()
+                chars.update(range(int(start), int(end)))
+            spans[parts[0]] = chars
+        elif line.startswith("E") and len(parts) >= 2:
+            roles = dict(item.split(":", 1) for item in parts[1].split() if ":" in item)
+            events.append(roles)
+    out = []
+    for roles in events:
+        content = spans.get(roles.get("Content", ""))
+        if not content:
+            continue
+        out.append({"content": content, "source": spans.get(roles.get("Source", "")) or None,
+                    "cue": spans.get(roles.get("Cue", ""), set())})
+    return out
+
+
+def annotation_for(directory: Path, stem: str) -> Path | None:
+    """The .ann of `stem` whose annotator id sorts first (PolNeAR names them NAME_ANNOTATOR.ann)."""
+    found = [p for p in (directory / "attributions").glob(f"{stem}_*.ann")
+             if "_" not in p.stem[len(stem) + 1:]]
+    return sorted(found)[0] if found else None
+
+
+def load_corpus(directory, limit: int | None = None, seed: int = 13) -> list[dict]:
+    directory = Path(directory)
+    texts = sorted((directory / "text").glob("*.txt"))
+    if not texts:
+        raise InputError(f"no PolNeAR texts under {directory / 'text'}")
+    if limit and limit < len(texts):
+        texts = sorted(random.Random(seed).sample(texts, limit))
+    corpus = []
+    for path in texts:
+        ann = annotation_for(directory, path.stem)
+        if ann is None:
+            continue
+        corpus.append({"name": path.stem, "text": path.read_text(encoding="utf-8"), "gold": read_ann(ann),
+                       "annotation": ann.name})
+    return corpus
+
+
+# ------------------------------------------------------------------ matching
+def _jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def match(predicted: list[dict], gold: list[dict], need_source: bool) -> int:
+    """Greedy one-to-one matching, best Jaccard first; returns the number of matched pairs."""
+    pairs = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            score = _jaccard(p["content"], g["content"])
+            if score < JACCARD:
+                continue
+            if need_source and not (g["source"] and p["speaker"] and p["speaker"] & g["source"]):
+                continue
+            pairs.append((score, i, j))
+    used_p, used_g, n = set(), set(), 0
+    for _, i, j in sorted(pairs, reverse=True):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            n += 1
+    return n
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "matched": tp}
+
+
+def evaluate(directory, limit: int | None = None, config: Config | None = None, keep_reports: bool = True) -> dict:
+    """Run the claims stage over a PolNeAR split and score it against the gold attributions."""
+    from engine import claims
+
+    config = (config or Config()).replace(include_unattributed=False)
+    corpus = load_corpus(directory, limit)
+    documents = pl.DataFrame({
+        "doc_id": [d["name"] for d in corpus], "title": [None] * len(corpus), "source": [None] * len(corpus),
+        "url": [None] * len(corpus), "published": [None] * len(corpus), "origin": [d["name"] for d in corpus],
+        "text": [d["text"] for d in corpus],
+    }, schema={"doc_id": pl.Utf8, "title": pl.Utf8, "source": pl.Utf8, "url": pl.Utf8, "published": pl.Utf8,
+               "origin": pl.Utf8, "text": pl.Utf8})
+    table = claims.extract(documents, config, keep_reports=keep_reports)
+    by_doc: dict[str, list[dict]] = {}
+    for row in table.filter(pl.col("attributed")).iter_rows(named=True):
+        speaker = (set(range(row["speaker_start"], row["speaker_end"]))
+                   if row["speaker_start"] is not None else None)
+        by_doc.setdefault(row["doc_id"], []).append(
+            {"content": set(range(row["content_start"], row["content_end"])), "speaker": speaker})
+    n_pred = n_gold = tp_content = tp_source = 0
+    for doc in corpus:
+        predicted = by_doc.get(doc["name"], [])
+        n_pred += len(predicted)
+        n_gold += len(doc["gold"])
+        tp_content += match(predicted, doc["gold"], need_source=False)
+        tp_source += match(predicted, doc["gold"], need_source=True)
+    return {
+        "directory": str(directory),
+        "documents": len(corpus),
+        "gold_attributions": n_gold,
+        "predicted_claims": n_pred,
+        "content": _prf(tp_content, n_pred, n_gold),
+        "source_content": _prf(tp_source, n_pred, n_gold),
+        "annotator_choice": "first annotator id in sort order",
+        "jaccard_threshold": JACCARD,
+    }
+
+
+def format_report(result: dict) -> str:
+    lines = [f"{result['directory']}: {result['documents']} articles, {result['gold_attributions']} gold "
+             f"attributions, {result['predicted_claims']} predicted claims",
+             f"{'match':<16}{'precision':>10}{'recall':>10}{'F1':>10}"]
+    for key, label in (("content", "content"), ("source_content", "source+content")):
+        m = result[key]
+        lines.append(f"{label:<16}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="contra eval-attribution",
+        description="Score attribution extraction against PolNeAR gold annotations (brat standoff).")
+    parser.add_argument("directory", help="a PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann")
+    parser.add_argument("--limit", type=int, default=None, help="score a fixed random sample of this many articles")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    args = parser.parse_args(argv)
+    try:
+        result = evaluate(args.directory, args.limit, Config(show_progress=not args.no_progress))
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2) if args.json else format_report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,897 @@
+"""Claims with attribution: who said what, with character offsets into the document text.
+
+For every sentence the extractor looks for attribution cues (data/lexicon/cues.csv: "said", "denied",
+"according to", "expressed concerns", ...) on the spaCy dependency parse and splits the sentence into
+speaker span, cue and content span (the proposition without the frame, which is what NLI sees).
+Patterns: "X said (that) Y", "Y, X said", "according to X, Y", quotes ("“Y,” X said"), quotes that run over
+several sentences, nested frames ("X said Y, the AP reported": speaker X, `reported_by` the AP), pronoun
+and short-reference speakers ("he said", "it said", "his ministry said", "Trump, who said") resolved to the
+latest fitting speaker / named entity earlier in the document. Sentences without a speaker are attributed to
+the document's source (outlet) when `config.include_unattributed`.
+
+Extra columns after the schema's: `speaker_mention` (the speaker as written in the sentence, e.g. "he"),
+`speaker_full` (the fullest mention of that speaker in the document, e.g. "Pentagon spokesman Peter Cook",
+used by engine.actors), `speaker_kind` (person | thing | unknown), `reported_by` (outer reporter of a nested
+frame), `content_resolved` (content with a leading pronoun that refers to the speaker replaced by it:
+"it had not carried out ..." -> "Russia had not carried out ...").
+
+Offsets: `text[content_start:content_end] == content` and `text[speaker_start:speaker_end] ==
+speaker_mention` exactly; `speaker` differs from the mention only when it was resolved.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from engine.config import DATA_DIR, Config
+from engine.errors import ConfigError, ModelError
+from engine.schema import CLAIMS, conform
+
+LEXICON_DIR = DATA_DIR / "lexicon"
+
+
+def norm(text: str) -> str:
+    """Lookup key: lowercase, curly quotes/apostrophes straightened, no leading 'the', single spaces."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"\s+", " ", text.strip().strip(".,;:'\"()[]")).lower()
+    text = re.sub(r"^the ", "", text)
+    return text
+
+
+def read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise ConfigError(f"lexicon table not found: {path}") from None
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ConfigError(f"cannot read lexicon table {path}: {error}") from None
+    if rows and not set(required) <= set(rows[0]):
+        raise ConfigError(f"{path}: needs columns {', '.join(required)}")
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in rows]
+
+
+@dataclass(frozen=True)
+class Cue:
+    cue: str
+    kind: str  # verb | phrase | noun
+    stance: str
+    role: str  # speech | report | belief | intention | weak | finding | expression
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, Cue] = field(default_factory=dict)  # by lemma
+    phrases: dict[str, Cue] = field(default_factory=dict)
+    nouns: dict[str, Cue] = field(default_factory=dict)
+    #: normalised country name / alias / demonym -> canonical country
+    country_names: dict[str, str] = field(default_factory=dict)
+    #: normalised capital or seat of government -> country (speaker metonymy only)
+    capitals: dict[str, str] = field(default_factory=dict)
+    demonym: dict[str, str] = field(default_factory=dict)  # country -> adjective
+    #: (keyword tuple) -> generic body, longest keywords first
+    bodies: list[tuple[str, str]] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    lex = Lexicon()
+    for row in read_csv(LEXICON_DIR / "cues.csv", ("cue", "kind", "stance", "role")):
+        cue = Cue(row["cue"].lower(), row["kind"], row["stance"], row["role"])
+        {"verb": lex.verbs, "phrase": lex.phrases, "noun": lex.nouns}.get(cue.kind, lex.verbs)[cue.cue] = cue
+    for row in read_csv(LEXICON_DIR / "countries.csv", ("country", "demonym", "aliases", "capitals")):
+        country = row["country"]
+        lex.demonym[country] = row["demonym"] or country
+        for name in [country, row["demonym"], *row["aliases"].split("|")]:
+            if name:
+                lex.country_names[norm(name)] = country
+        for name in row["capitals"].split("|"):
+            if name:
+                lex.capitals[norm(name)] = country
+    pairs = []
+    for row in read_csv(LEXICON_DIR / "bodies.csv", ("body", "keywords")):
+        pairs += [(norm(k), row["body"]) for k in row["keywords"].split("|") if k]
+    lex.bodies = sorted(pairs, key=lambda p: -len(p[0]))
+    for row in read_csv(LEXICON_DIR / "titles.csv", ("title", "kind")):
+        lex.titles[row["title"].lower()] = row["kind"]
+    return lex
+
+
+def country_of_name(name: str, lex: Lexicon | None = None, capitals: bool = False) -> str | None:
+    """Canonical country for a country name or demonym ("U.S.", "Russian"); capitals only when asked."""
+    lex = lex or load()
+    key = norm(name)
+    key = re.sub(r"'s$", "", key)
+    found = lex.country_names.get(key)
+    if found is None and capitals:
+        found = lex.capitals.get(key)
+    return found
+
+
+def read_aliases(extra: str | Path | None = None) -> list[dict]:
+    """Bundled alias rows, then the user's (later rows win)."""
+    rows = read_csv(LEXICON_DIR / "aliases.csv", ("alias", "actor", "parent", "kind"))
+    if extra:
+        path = Path(extra)
+        if not path.exists():
+            raise ConfigError(f"aliases_path not found: {path}")
+        rows += read_csv(path, ("alias", "actor", "parent", "kind"))
+    return rows
+
+
+# ------------------------------------------------------------------ spaCy
+@lru_cache(maxsize=2)
+def load_nlp(name: str):
+    """The spaCy pipeline, loaded once per process."""
+    try:
+        import spacy
+
+        return spacy.load(name)
+    except (OSError, ImportError) as error:
+        raise ModelError(f"spaCy model {name!r} cannot be loaded ({str(error).splitlines()[0][:120]})") from None
+
+
+# ------------------------------------------------------------------ blocks of text
+_TERMINAL = tuple('.!?"\u201d\u2019\')')
+_CHUNK = 50_000  # a block longer than this is cut at sentence-like boundaries before parsing
+
+
+def _ends_sentence(line: str) -> bool:
+    line = line.rstrip()
+    if line.endswith(")"):  # "(AFP)" after a caption is not an end of sentence
+        return len(line) > 1 and line[-2] in ".!?"
+    return line.endswith(_TERMINAL)
+
+
+def text_blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraph-like blocks (char spans): one per line, a line continuing in lowercase joined to the next."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+", text):
+        segment = match.group()
+        if not segment.strip():
+            continue
+        start = match.start() + len(segment) - len(segment.lstrip())
+        end = match.start() + len(segment.rstrip())
+        if (spans and start - spans[-1][1] <= 2 and text[start].islower()
+                and not _ends_sentence(text[spans[-1][0]:spans[-1][1]])):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    out = []
+    for start, end in spans:  # cut huge blocks so spaCy's max_length never bites
+        while end - start > _CHUNK:
+            cut = text.rfind(". ", start, start + _CHUNK)
+            cut = cut + 2 if cut > start else start + _CHUNK
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    return out
+
+
+def headline_like(line: str) -> bool:
+    """Headlines, sub-headlines, captions and menu lines: no sentence end, or short and Title Cased."""
+    words = line.split()
+    if not _ends_sentence(line):
+        return True
+    capital = [w for w in words if w[:1].isalpha() and len(w) > 3]
+    titled = sum(w[0].isupper() for w in capital)
+    return len(words) <= 25 and len(capital) >= 4 and titled / len(capital) >= 0.75
+
+
+# ------------------------------------------------------------------ frames in one sentence
+_QUOTES = set('"\u201c\u201d\u2018\u2019\'`') | {"``", "''"}
+_TRIM_LEFT = {"that", "and", "but", "or", "so", "as", "whether", "if", ":", ";", ",", "-", "--", "\u2014", "\u2013"}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_SPEAKER_CUT = {"appos", "relcl", "acl", "punct", "advcl", "parataxis", "cc", "conj"}
+_NO_OBJECT_CONTENT = {"say", "tell", "ask", "add", "write", "continue", "post", "know", "think", "feel", "see"}
+_CONTENT_PREPS = {"of", "about", "over", "on", "for", "that", "against", "to"}
+_PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers"}
+_PRONOUNS_THING = {"it", "its"}
+_PRONOUNS_PLURAL = {"they", "them", "their"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_PERSON_NOUNS = {
+    "spokesman", "spokeswoman", "spokesperson", "minister", "president", "secretary", "official", "senator",
+    "governor", "candidate", "nominee", "leader", "chief", "director", "adviser", "advisor", "aide", "ambassador",
+    "envoy", "commander", "general", "manager", "chairman", "chairwoman", "source", "analyst", "expert",
+    "lawyer", "attorney", "mayor", "judge", "man", "woman", "father", "mother", "wife", "husband", "son",
+    "daughter", "voter", "supporter", "critic", "member", "rep.", "sen.", "gov.", "mr.", "mrs.", "ms.", "dr.",
+}
+
+
+@dataclass
+class Frame:
+    cue: str
+    cue_i: int  # doc token index of the cue head
+    stance: str
+    role: str
+    speaker: tuple[int, int] | None  # token span of the speaker mention
+    head: int | None  # speaker head token
+    content: tuple[int, int]  # token span of the content (after trimming)
+    antecedent: int | None = None  # relative-pronoun speaker: the token it refers to
+    reported_by: str | None = None
+    nested_in: int | None = None  # index of the frame whose content contains this one
+
+
+def _trim(doc, i: int, j: int) -> tuple[int, int]:
+    """Drop punctuation, quotes, conjunctions and 'that' at the ends of a token span."""
+    while i < j and (doc[i].is_punct or doc[i].is_space or doc[i].lower_ in _TRIM_LEFT or doc[i].text in _QUOTES):
+        i += 1
+    while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space or doc[j - 1].text in _QUOTES
+                     or doc[j - 1].lower_ in {"and", "but", "that"}):
+        if doc[j - 1].text in ("?", "!", ")") and j - 1 > i:
+            break  # keep a question mark (questions are filtered later) and closing brackets
+        j -= 1
+    return i, j
+
+
+def _span(tokens) -> tuple[int, int]:
+    idx = [t.i for t in tokens]
+    return min(idx), max(idx) + 1
+
+
+def _subtree_span(tok) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _speaker_span(head) -> tuple[int, int]:
+    """The subject noun phrase without appositions, relative clauses and trailing clauses."""
+    cut = set()
+    for child in head.children:
+        if child.dep_ == "appos" and child.left_edge.i == head.i + 1:
+            continue  # "the news agency SANA": a name right after its description
+        if child.dep_ == "prep" and child.i > head.i and child.lower_ not in ("of", "for", "at", "from", "with"):
+            cut.update(t.i for t in child.subtree)
+        if child.dep_ in _SPEAKER_CUT or (child.dep_ == "prep" and child.i > head.i
+                                          and child.right_edge.i - child.i > 6):
+            cut.update(t.i for t in child.subtree)
+    keep = [t.i for t in head.subtree if t.i not in cut] or [head.i]
+    i, j = min(keep), max(keep) + 1
+    doc = head.doc
+    while i < j - 1 and (doc[i].is_punct or doc[i].text in _QUOTES):
+        i += 1
+    while j > i + 1 and (doc[j - 1].is_punct or doc[j - 1].text in _QUOTES) and doc[j - 1].text != ".":
+        j -= 1
+    if doc[j - 1].text == "." and not (j - 1 > i and len(doc[j - 2].text) <= 3):
+        j -= 1  # keep the period of "Mr." / "U.S." only
+    return i, j
+
+
+def _subject(verb, depth: int = 0):
+    """(speaker head, passive?) of a cue verb: its subject, the agent of a passive, or the governing verb's."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    if passive:
+        for child in verb.children:
+            if child.dep_ == "agent":
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        return None
+    if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
+        inherited = _subject(verb.head, depth + 1)
+        # "it would be unrealistic to expect": an expletive 'it' is nobody's speaker
+        return None if inherited is not None and inherited.lower_ == "it" else inherited
+    return None
+
+
+def _quote_spans(sent) -> list[tuple[int, int]]:
+    """Token spans strictly inside quotation marks within the sentence."""
+    spans = []
+    open_at = sent.start if _open_quote_at_end(sent.doc.text[:sent.start_char]) else None
+    for tok in sent:
+        text = tok.text
+        if text in ("\u201c", "``") or (text == '"' and open_at is None):
+            open_at = tok.i + 1
+        elif text in ("\u201d", "''") or (text == '"' and open_at is not None):
+            if open_at is not None and tok.i > open_at:
+                spans.append((open_at, tok.i))
+            open_at = None
+    if open_at is not None and open_at < sent.end:
+        spans.append((open_at, sent.end))
+    return spans
+
+
+def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
+    lemma = verb.lemma_.lower()
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if cue.role in ("belief", "intention", "speech") and not comps:
+        comps = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
+    if comps:
+        tokens = [t for c in comps for t in c.subtree]
+        return _span(tokens)
+    if cue.kind == "light":
+        return None  # handled by the noun-cue branch
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
+    if objs and lemma in _NO_OBJECT_CONTENT and lemma != "tell" and any(
+            c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in objs[0].children):
+        return _subtree_span(objs[0])  # "said the discussions concerned X": a clause parsed as an object
+    if objs and lemma not in _NO_OBJECT_CONTENT:
+        start, end = _subtree_span(objs[0])
+        for child in verb.children:  # "accused X of Y", "blamed X for Y"
+            if child.dep_ == "prep" and child.i >= end and child.lower_ in _CONTENT_PREPS:
+                end = child.right_edge.i + 1
+        return start, end
+    if lemma not in _NO_OBJECT_CONTENT:
+        for child in verb.children:  # "warned of X", "complained about X"
+            if child.dep_ == "prep" and child.i > verb.i and child.lower_ in _CONTENT_PREPS:
+                return child.i + 1, child.right_edge.i + 1
+    # "Y, X said": the cue hangs off the content's verb
+    head = verb.head
+    if verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and head is not verb and head.pos_ in ("VERB", "AUX"):
+        frame = {t.i for t in verb.subtree}
+        tokens = [t for t in head.subtree if t.i not in frame]
+        if tokens:
+            return _span(tokens)
+    # a quotation next to the cue: “...,” X said / X said: “...”
+    frame = {t.i for c in verb.children if c.dep_ in _SUBJECT_DEPS + ("dobj", "advmod", "npadvmod", "aux", "neg")
+             for t in c.subtree} | {verb.i}
+    doc = verb.doc
+    for qs, qe in _quote_spans(sent):
+        lo, hi = (qe + 1, verb.i) if qe <= verb.i else (verb.i + 1, qs - 1)
+        if lo <= hi + 1 and all(doc[k].is_punct or k in frame for k in range(lo, hi)):
+            return qs, qe
+    return None
+
+
+def _content_of_noun(verb, noun) -> tuple[int, int] | None:
+    """'expressed concerns about X' / 'voiced "strong concerns" over X' / 'raised fears that X'."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in _CONTENT_PREPS:
+            return child.i + 1, child.right_edge.i + 1
+        if child.dep_ in ("acl", "ccomp", "relcl") and child.i > noun.i:
+            return _subtree_span(child)
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i > noun.i and child.lower_ in _CONTENT_PREPS:
+            return child.i + 1, child.right_edge.i + 1
+    return None
+
+
+def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
+    """Every attribution frame in a parsed sentence (spaCy Span), in cue order."""
+    frames: list[Frame] = []
+    doc = sent.doc
+    for tok in sent:
+        lower = tok.lower_
+        if lower == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+            if not objs:
+                continue
+            frame_tokens = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
+            rest = [t for t in sent if t.i not in frame_tokens]
+            if not rest:
+                continue
+            # the content is the side of the sentence the frame is not on
+            before = [t for t in rest if t.i < tok.i]
+            after = [t for t in rest if t.i > max(frame_tokens)]
+            side = max((before, after), key=lambda ts: sum(not t.is_punct for t in ts))
+            if not side:
+                continue
+            cue = lex.phrases.get("according to")
+            span = _trim(doc, *_span(side))
+            head = objs[0]
+            frames.append(Frame("according to", tok.i, cue.stance if cue else "assert", cue.role if cue else "report",
+                                _speaker_span(head), head.i, span))
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "aux", "auxpass"):
+            continue
+        lemma = tok.lemma_.lower()
+        cue = lex.verbs.get(lemma)
+        if cue is None or cue.kind not in ("verb", "light"):
+            continue
+        if cue.kind == "light":
+            nouns = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in lex.nouns
+                     or c.dep_ == "dobj" and c.lower_ in lex.nouns]
+            if not nouns:
+                continue
+            content = _content_of_noun(tok, nouns[0])
+            cue_text = f"{tok.text} {nouns[0].text}"
+            stance = lex.nouns.get(nouns[0].lower_, cue).stance
+        else:
+            content = _content_of_verb(tok, cue, sent)
+            cue_text, stance = tok.text, cue.stance
+            if cue.role == "weak" and content is not None and not any(
+                    c.dep_ == "ccomp" for c in tok.children) and not _quote_spans(sent):
+                content = None
+        if content is None:
+            continue
+        span = _trim(doc, *content)
+        if span[1] - span[0] < min_words:
+            continue
+        subject = _subject(tok)
+        antecedent = None
+        if subject is not None and subject.lower_ in _RELATIVE and tok.dep_ == "relcl":
+            antecedent = tok.head.i
+        if subject is not None and span[0] <= subject.i < span[1]:
+            continue  # the 'speaker' sits inside its own content: a mis-parse
+        frames.append(Frame(cue_text, tok.i, stance, cue.role,
+                            _speaker_span(subject) if subject is not None else None,
+                            subject.i if subject is not None else None, span, antecedent))
+    # nesting: a frame whose cue lies inside another frame's content
+    for k, inner in enumerate(frames):
+        for m, outer in enumerate(frames):
+            if m != k and outer.content[0] <= inner.cue_i < outer.content[1] and (
+                    inner.speaker is None or outer.content[0] <= inner.speaker[0]):
+                inner.nested_in = m
+    return frames
+
+
+# ------------------------------------------------------------------ document-level state
+@dataclass
+class Mention:
+    pos: int  # char offset in the document
+    sent: int  # sentence number in the document
+    text: str  # as written
+    full: str  # fullest form known ("Pentagon spokesman Peter Cook")
+    kind: str  # person | thing
+    plural: bool
+    salient: bool  # a speaker or a subject
+
+
+@dataclass
+class DocState:
+    mentions: list[Mention] = field(default_factory=list)
+    #: surname / last token (lowercase) -> fullest noun phrase naming that person
+    persons: dict[str, str] = field(default_factory=dict)
+    sent_no: int = 0
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _person_like(tok) -> bool:
+    return tok.ent_type_ == "PERSON" or tok.lemma_.lower() in _PERSON_NOUNS and tok.tag_ in ("NN", "NNP")
+
+
+def _kind_of(tok) -> str:
+    if tok.lower_ in _PRONOUNS_PERSON:
+        return "person"
+    if tok.lower_ in _PRONOUNS_THING:
+        return "thing"
+    return "person" if _person_like(tok) else "thing"
+
+
+def _register_persons(doc, state: DocState) -> None:
+    """Fullest noun phrase per person name: titles and bodies in front of it are kept for engine.actors."""
+    chunks = {t.i: chunk for chunk in doc.noun_chunks for t in chunk}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        chunk = chunks.get(ent.end - 1)
+        full = ent
+        if chunk is not None and chunk.end == ent.end:
+            start = chunk.start
+            while start < ent.start and (doc[start].pos_ in ("DET", "PRON") or doc[start].text in _QUOTES):
+                start += 1
+            full = doc[start:ent.end]
+        # apposition: "Peter Cook, a Pentagon spokesman,"
+        head = ent.root
+        for child in head.children:
+            if (child.dep_ == "appos" and child.i > head.i and child.right_edge.i - child.left_edge.i < 7
+                    and doc[child.left_edge.i].pos_ == "DET" and not any(t.pos_ == "VERB" for t in child.subtree)):
+                full = doc[full.start:child.right_edge.i + 1]
+        key = ent[-1].lower_.replace("\u2019s", "").replace("'s", "")
+        text = _clean(full.text)
+        if len(text) > len(state.persons.get(key, "")):
+            state.persons[key] = text
+        if len(ent) > 1:  # also under the full name, so "Clinton" and "Hillary Clinton" agree
+            state.persons.setdefault(_clean(ent.text).lower(), text)
+
+
+def _full_name(doc, span: tuple[int, int], head, state: DocState) -> str:
+    text = _clean(doc[span[0]:span[1]].text)
+    if head is not None and head.ent_type_ == "PERSON":
+        full = state.persons.get(head.lower_)
+        if full and len(full) >= len(text):
+            return full
+    return text
+
+
+def _resolve(pronoun, state: DocState, pos: int, exclude: tuple[int, int] = (0, 0)) -> Mention | None:
+    """Latest fitting mention before `pos` (outside `exclude`): salient ones in the last 3 sentences first."""
+    lower = pronoun.lower_
+    if lower in _PRONOUNS_PERSON:
+        fits = lambda m: m.kind == "person" and not m.plural  # noqa: E731
+    elif lower in _PRONOUNS_THING:
+        fits = lambda m: m.kind == "thing" and not m.plural  # noqa: E731
+    elif lower in _PRONOUNS_PLURAL:
+        fits = lambda m: m.plural or m.kind == "thing"  # noqa: E731
+    else:
+        return None
+    before = [m for m in state.mentions if m.pos < pos and fits(m) and not exclude[0] <= m.pos < exclude[1]]
+    recent = [m for m in before if m.salient and state.sent_no - m.sent <= 3]
+    if recent:
+        # in the current sentence only a subject counts; else the latest speaker/subject
+        return recent[-1]
+    return before[-1] if before else None
+
+
+def _add_mentions(sent, state: DocState, base: int) -> None:
+    """Entities and subjects of this sentence become antecedents for later pronouns."""
+    doc = sent.doc
+    subjects = {t.i for t in sent if t.dep_ in _SUBJECT_DEPS}
+    for ent in sent.ents:
+        if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        kind = "person" if ent.label_ == "PERSON" else "thing"
+        full = _full_name(doc, (ent.start, ent.end), ent.root, state)
+        salient = ent.root.i in subjects
+        plural = ent.label_ == "NORP" or ent.root.tag_ == "NNPS"
+        state.mentions.append(Mention(base + doc[ent.start].idx, state.sent_no, _clean(ent.text), full, kind,
+                                      plural, salient))
+    for i in subjects:
+        tok = doc[i]
+        if tok.pos_ in ("NOUN", "PROPN") and not tok.ent_type_:
+            span = _speaker_span(tok)
+            text = _clean(doc[span[0]:span[1]].text)
+            state.mentions.append(Mention(base + doc[span[0]].idx, state.sent_no, text, text, _kind_of(tok),
+                                          tok.tag_ in ("NNS", "NNPS"), True))
+    state.mentions.sort(key=lambda m: m.pos)
+
+
+def _add_speaker(state: DocState, mention: Mention) -> None:
+    """A speaker replaces the plain mention at the same place (it is the more salient reading)."""
+    state.mentions = [m for m in state.mentions if m.pos != mention.pos] + [mention]
+    state.mentions.sort(key=lambda m: m.pos)
+
+
+def _speaker_mention(doc, frame: Frame, base: int, state: DocState) -> Mention | None:
+    """The speaker of a frame, with pronouns and relative pronouns resolved.
+
+    A bare pronoun ("he said") never points into its own content; a possessive one ("his ministry said")
+    usually points to the content's subject ("X inspected the base, his ministry said"), so it may.
+    """
+    if frame.speaker is None:
+        return None
+    content = (base + doc[frame.content[0]].idx, base + doc[frame.content[1] - 1].idx + 1)
+    i, j = frame.speaker
+    head = doc[frame.head]
+    written = _clean(doc[i:j].text)
+    pos = base + doc[i].idx
+    plural = head.tag_ in ("NNS", "NNPS") or head.lower_ in _PRONOUNS_PLURAL
+    if frame.antecedent is not None:  # "Trump, who said ..."
+        ant = doc[frame.antecedent]
+        span = _speaker_span(ant)
+        text = _clean(doc[span[0]:span[1]].text)
+        return Mention(pos, state.sent_no, text, _full_name(doc, span, ant, state), _kind_of(ant),
+                       ant.tag_ in ("NNS", "NNPS"), True)
+    if head.pos_ == "PRON" and j - i == 1:
+        found = _resolve(head, state, pos, content)
+        if found is None:
+            return Mention(pos, state.sent_no, written, written, _kind_of(head), plural, True)
+        return Mention(pos, state.sent_no, found.text, found.full, found.kind, found.plural, True)
+    # "his ministry", "its spokesman": possessive pronoun in front of the head
+    poss = [c for c in head.children if c.dep_ == "poss" and c.lower_ in (_PRONOUNS_PERSON | _PRONOUNS_THING
+                                                                          | _PRONOUNS_PLURAL)]
+    if poss:
+        found = _resolve(poss[0], state, pos)
+        if found is not None:
+            rest = _clean(doc[poss[0].i + 1:j].text)
+            return Mention(pos, state.sent_no, f"{found.text}'s {rest}", f"{found.full}'s {rest}",
+                           _kind_of(head), plural, True)
+    return Mention(pos, state.sent_no, written, _full_name(doc, frame.speaker, head, state), _kind_of(head),
+                   plural, True)
+
+
+def _open_quote_at_end(text: str) -> bool:
+    """Whether a quotation opened in `text` is still open at its end."""
+    curly = text.count("\u201c") - text.count("\u201d")
+    if curly:
+        return curly > 0
+    return text.count('"') % 2 == 1
+
+
+def _resolved_content(doc, frame: Frame, speaker: Mention | None) -> str:
+    first = doc[frame.content[0]]
+    text = doc[frame.content[0]:frame.content[1]].text
+    if speaker is None or first.dep_ not in ("nsubj", "nsubjpass"):
+        return text
+    lower = first.lower_
+    fits = (lower in _PRONOUNS_THING and speaker.kind == "thing"
+            or lower in ("he", "she") and speaker.kind == "person"
+            or lower == "they" and (speaker.plural or speaker.kind == "thing"))
+    if not fits:
+        return text
+    name = re.sub(r"^(the|a|an) ", "", speaker.text, flags=re.I) if lower != "they" else speaker.text
+    if lower != "they" and speaker.text[:4].lower() == "the ":
+        name = speaker.text
+    return name + text[len(first.text):]
+
+
+# ------------------------------------------------------------------ entities in content
+@lru_cache(maxsize=4)
+def alias_keys(extra: str | None = None) -> dict[str, str]:
+    """normalised alias -> canonical actor (bundled table, then the user's)."""
+    return {norm(row["alias"]): row["actor"] for row in read_aliases(extra) if row["alias"] and row["actor"]}
+
+
+_ENTITY_LABELS = {"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT"}
+
+
+def content_entities(doc, span: tuple[int, int], lex: Lexicon, aliases: dict[str, str]) -> list[str]:
+    """Named entities inside the content: countries and demonyms as the country, known bodies through the
+    alias table, everything else as its lowercase surface form. Capitals stay places here."""
+    out: list[str] = []
+    for ent in doc.ents:
+        if ent.start < span[0] or ent.end > span[1] or ent.label_ not in _ENTITY_LABELS:
+            continue
+        key = re.sub(r"'s$", "", norm(ent.text))
+        if not key:
+            continue
+        name = lex.country_names.get(key)
+        if name is None and ent.label_ in ("ORG", "PERSON"):
+            name = aliases.get(key)
+        name = (name or key).lower()
+        if name not in out:
+            out.append(name)
+    return out
+
+
+# ------------------------------------------------------------------ one document
+def _char_span(doc, span: tuple[int, int], base: int) -> tuple[int, int]:
+    return base + doc[span[0]].idx, base + doc[span[1] - 1].idx + len(doc[span[1] - 1].text)
+
+
+def _quote_back(text: str, block_start: int, pos: int) -> int | None:
+    """Start (after the mark) of the quotation still open at `pos`, searching back within the block."""
+    prefix = text[block_start:pos]
+    if not _open_quote_at_end(prefix):
+        return None
+    mark = max(prefix.rfind("\u201c"), prefix.rfind('"') if prefix.count("\u201c") == 0 else -1)
+    return block_start + mark + 1 if mark >= 0 else None
+
+
+def _quote_forward(text: str, pos: int, block_end: int) -> int | None:
+    """End (before the mark) of the quotation that closes after `pos` within the block."""
+    rest = text[pos:block_end]
+    found = [i for i in (rest.find("\u201d"), rest.find('"')) if i >= 0]
+    return pos + min(found) if found else None
+
+
+def document_claims(doc_id: str, text: str, source: str | None, published: str | None, parsed,
+                    config: Config, lex: Lexicon, aliases: dict[str, str], keep_reports: bool = False) -> list[dict]:
+    """Claims of one document from its parsed blocks [(block_start, block_end, spacy Doc)] in order.
+
+    keep_reports: also keep outer reporting frames ("..., the AP reported") as claims of their own
+    (the attribution evaluation does; the engine names the reporter in `reported_by` instead).
+    """
+    state = DocState()
+    rows: list[dict] = []
+    for _, _, doc in parsed:
+        _register_persons(doc, state)
+    for block_start, block_end, doc in parsed:
+        line = text[block_start:block_end]
+        if headline_like(line):
+            state.sent_no += 1
+            continue
+        sents = list(doc.sents)
+        covered_until = -1  # a multi-sentence quote claimed the text up to here
+        for sent in sents:
+            state.sent_no += 1
+            s_start, s_end = block_start + sent.start_char, block_start + sent.end_char
+            frames = sentence_frames(sent, lex, 1)
+            _add_mentions(sent, state, block_start)
+            kept: list[tuple[Frame, Mention | None, tuple[int, int]]] = []
+            for frame in frames:
+                if frame.speaker is None:
+                    continue
+                speaker = _speaker_mention(doc, frame, block_start, state)
+                _add_speaker(state, speaker)
+                cs, ce = _char_span(doc, frame.content, block_start)
+                # quotations that run over several sentences
+                if cs - s_start <= 2 and doc[frame.content[0]].text not in _QUOTES:
+                    back = _quote_back(text, block_start, s_start)
+                    if back is not None and back < cs:
+                        cs = back
+                if s_end - ce <= 3 and _open_quote_at_end(text[s_start:ce]):
+                    forward = _quote_forward(text, s_end, block_end)
+                    if forward is not None:
+                        ce = forward
+                        covered_until = max(covered_until, forward)
+                kept.append((frame, speaker, (cs, ce)))
+            for k, (frame, speaker, span) in enumerate(kept):
+                if frame.nested_in is not None and frames[frame.nested_in].role == "report":
+                    frame.reported_by = _clean(doc[slice(*frames[frame.nested_in].speaker)].text) \
+                        if frames[frame.nested_in].speaker else None
+            has_inner = {f.nested_in for f in frames if f.nested_in is not None}
+            emitted = 0
+            for frame, speaker, (cs, ce) in kept:
+                if not keep_reports and frame.role == "report" and frames.index(frame) in has_inner:
+                    continue
+                row = _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker,
+                           published, config, lex, aliases, emitted)
+                if row is not None:
+                    row["sentence_index"] = state.sent_no - 1
+                    rows.append(row)
+                    emitted += 1
+            if emitted or not config.include_unattributed or s_start < covered_until:
+                continue
+            if any(cs <= s_start and ce >= s_end - 2 for _, _, (cs, ce) in kept):
+                continue
+            if any(rows and r["content_start"] <= s_start < r["content_end"] for r in rows[-3:]):
+                continue  # inside an earlier claim's multi-sentence quotation
+            row = _unattributed(doc_id, text, doc, sent, block_start, s_start, s_end, source, published, config,
+                                lex, aliases)
+            if row is not None:
+                row["sentence_index"] = state.sent_no - 1
+                rows.append(row)
+    return rows
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _truncate(start: int, end: int, config: Config) -> tuple[int, bool]:
+    if end - start > config.max_sentence_chars:
+        return start + config.max_sentence_chars, True
+    return end, False
+
+
+def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker, published, config, lex,
+         aliases, emitted) -> dict | None:
+    content = text[cs:ce]
+    if _words(content) < config.min_claim_words or content.rstrip(" \u201d\"'").endswith("?"):
+        return None
+    start, end = min(s_start, cs), max(s_end, ce)
+    end_cut, truncated = _truncate(start, end, config)
+    ce_cut = min(ce, max(cs, end_cut)) if truncated else ce
+    ss, se = _char_span(doc, frame.speaker, block_start)
+    resolved = _resolved_content(doc, frame, speaker)
+    if ce_cut != ce or cs != _char_span(doc, frame.content, block_start)[0]:
+        resolved = text[cs:ce_cut]
+    return {
+        "claim_id": f"{doc_id}:{start}" + (f".{emitted}" if emitted else ""),
+        "doc_id": doc_id,
+        "sentence_index": None,
+        "speaker": speaker.text if speaker else text[ss:se],
+        "actor": None,
+        "cue": frame.cue,
+        "stance": frame.stance,
+        "content": text[cs:ce_cut],
+        "sentence": text[start:end_cut],
+        "start": start,
+        "end": end_cut,
+        "speaker_start": ss,
+        "speaker_end": se,
+        "content_start": cs,
+        "content_end": ce_cut,
+        "attributed": True,
+        "entities": content_entities(doc, frame.content, lex, aliases),
+        "published": published,
+        "truncated": truncated,
+        "speaker_mention": text[ss:se],
+        "speaker_full": speaker.full if speaker else text[ss:se],
+        "speaker_kind": speaker.kind if speaker else "unknown",
+        "reported_by": frame.reported_by,
+        "content_resolved": resolved,
+    }
+
+
+@lru_cache(maxsize=1)
+def boilerplate_patterns() -> re.Pattern:
+    """data/lexicon/boilerplate.txt: one regular expression a line (# comments)."""
+    path = LEXICON_DIR / "boilerplate.txt"
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    patterns = [line for line in lines if line and not line.startswith("#")]
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.I)
+
+
+def _boilerplate(sent, source: str | None) -> bool:
+    """Site furniture: sign-up prompts, imperatives addressed to the reader, the outlet praising itself."""
+    if boilerplate_patterns().search(sent.text):
+        return True
+    root = sent.root
+    if root.tag_ == "VB" and not any(c.dep_ in _SUBJECT_DEPS for c in root.children) and sent[0].i == root.i:
+        return True  # "Sign up to ...", "Read the rest here."
+    if source and sent.text.lower().startswith(source.lower()):
+        return True  # "<Outlet> delivers independent coverage ..."
+    return False
+
+
+def _unattributed(doc_id, text, doc, sent, block_start, s_start, s_end, source, published, config, lex,
+                  aliases) -> dict | None:
+    if not any(t.pos_ in ("VERB", "AUX") for t in sent) or _boilerplate(sent, source):
+        return None  # captions, datelines, list items, site furniture
+    i, j = _trim(doc, sent.start, sent.end)
+    if j <= i:
+        return None
+    cs, ce = _char_span(doc, (i, j), block_start)
+    content = text[cs:ce]
+    if _words(content) < config.min_claim_words or text[s_start:s_end].rstrip(" \u201d\"'").endswith("?"):
+        return None
+    end_cut, truncated = _truncate(s_start, s_end, config)
+    ce_cut = min(ce, max(cs, end_cut))
+    speaker = source or "unknown"
+    return {
+        "claim_id": f"{doc_id}:{s_start}",
+        "doc_id": doc_id,
+        "sentence_index": None,
+        "speaker": speaker,
+        "actor": None,
+        "cue": None,
+        "stance": "report",
+        "content": text[cs:ce_cut],
+        "sentence": text[s_start:end_cut],
+        "start": s_start,
+        "end": end_cut,
+        "speaker_start": None,
+        "speaker_end": None,
+        "content_start": cs,
+        "content_end": ce_cut,
+        "attributed": False,
+        "entities": content_entities(doc, (i, j), lex, aliases),
+        "published": published,
+        "truncated": truncated,
+        "speaker_mention": None,
+        "speaker_full": speaker,
+        "speaker_kind": "outlet",
+        "reported_by": None,
+        "content_resolved": text[cs:ce_cut],
+    }
+
+
+# ------------------------------------------------------------------ the stage
+_EXTRA = {
+    "speaker_mention": pl.Utf8,
+    "speaker_full": pl.Utf8,
+    "speaker_kind": pl.Utf8,
+    "reported_by": pl.Utf8,
+    "content_resolved": pl.Utf8,
+}
+
+
+def parse_documents(texts: list[str], config: Config, progress: bool = False):
+    """Yield (index, [(block_start, block_end, spacy Doc), ...]) per text, in order, via one nlp.pipe."""
+    nlp = load_nlp(config.spacy_model)
+    items = ((texts[k][s:e], (k, s, e)) for k in range(len(texts)) for s, e in text_blocks(texts[k]))
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(texts), desc="claims", unit="doc")
+    current, blocks = 0, []
+    for doc, (k, s, e) in nlp.pipe(items, as_tuples=True, batch_size=64):
+        while k > current:
+            yield current, blocks
+            current, blocks = current + 1, []
+            if bar is not None:
+                bar.update(1)
+        blocks.append((s, e, doc))
+    while current < len(texts):
+        yield current, blocks
+        current, blocks = current + 1, []
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+
+
+def extract(documents: pl.DataFrame, config: Config, keep_reports: bool = False) -> pl.DataFrame:
+    """Claims of every document (engine.schema.CLAIMS plus the extra columns described above)."""
+    schema = {**CLAIMS, **_EXTRA}
+    if documents is None or documents.height == 0:
+        return conform(None, schema)
+    lex = load()
+    aliases = alias_keys(config.aliases_path)
+    texts = [t or "" for t in documents["text"].to_list()]
+    ids = documents["doc_id"].to_list()
+    sources = documents["source"].to_list() if "source" in documents.columns else [None] * len(texts)
+    dates = documents["published"].to_list() if "published" in documents.columns else [None] * len(texts)
+    progress = bool(config.show_progress and len(texts) > 20)
+    rows: list[dict] = []
+    for k, parsed in parse_documents(texts, config, progress):
+        rows += document_claims(ids[k], texts[k], sources[k], dates[k], parsed, config, lex, aliases, keep_reports)
+    if not rows:
+        return conform(None, schema)
+    frame = pl.DataFrame(rows, schema={name: schema[name] for name in rows[0]})
+    return conform(frame, schema)
