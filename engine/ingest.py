@@ -60,6 +60,8 @@ log = logging.getLogger("engine.ingest")
 PART_CHARS = 200_000
 #: text files bigger than this (bytes) are decoded in chunks instead of read whole
 STREAM_BYTES = 4_000_000
+#: documents are moved from Python strings into a polars frame every this many characters
+BATCH_CHARS = 4_000_000
 #: show a progress bar over files when there are more than this many
 PROGRESS_MIN_FILES = 20
 #: language identification needs this many letters to be trusted; shorter texts are kept
@@ -129,7 +131,9 @@ def load_documents(sources, config: Config | None = None) -> tuple[pl.DataFrame,
 
         progress = tqdm(total=files, desc="reading", unit="file")
 
+    batches: list[pl.DataFrame] = []
     docs: list[dict] = []
+    held = 0
     skipped: list[dict] = []
     seen = _Seen()
     try:
@@ -139,15 +143,21 @@ def load_documents(sources, config: Config | None = None) -> tuple[pl.DataFrame,
                     item = _accept(item, config, seen)
                 if isinstance(item, Skip):
                     skipped.append({"origin": item.origin, "reason": item.reason, "detail": item.detail})
-                else:
-                    docs.append(item)
+                    continue
+                docs.append(item)
+                held += len(item["text"])
+                if held > BATCH_CHARS:  # Python strings take up to 4 bytes a character: move them to Arrow
+                    batches.append(pl.DataFrame(docs, schema=DOCUMENTS))
+                    docs, held = [], 0
             if progress is not None and isinstance(leaf, Path):
                 progress.update(1)
     finally:
         if progress is not None:
             progress.close()
+    if docs:
+        batches.append(pl.DataFrame(docs, schema=DOCUMENTS))
 
-    documents = conform(pl.DataFrame(docs, schema=DOCUMENTS) if docs else None, DOCUMENTS)
+    documents = conform(pl.concat(batches, rechunk=False) if batches else None, DOCUMENTS)
     skipped_frame = conform(pl.DataFrame(skipped, schema=SKIPPED) if skipped else None, SKIPPED)
     if skipped:
         log.info(summary_line(documents, skipped_frame))

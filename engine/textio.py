@@ -202,7 +202,7 @@ def normalise_chars(text: str) -> str:
 
 # ------------------------------------------------------------------ boilerplate lines
 @lru_cache(maxsize=4)
-def boilerplate_rules(path: str | None = None) -> tuple[list, list]:
+def boilerplate_rules(path: str | None = None) -> tuple[tuple, tuple]:
     """(keep rules, drop rules) from the table: each rule is (max_words, compiled regex)."""
     keep, drop = [], []
     table = Path(path) if path else BOILERPLATE_TABLE
@@ -214,18 +214,23 @@ def boilerplate_rules(path: str | None = None) -> tuple[list, list]:
             raise ValueError(f"{table}:{number}: expected ACTION<TAB>MAX_WORDS<TAB>REGEX")
         rule = (int(parts[1]), re.compile(parts[2], re.IGNORECASE))
         (keep if parts[0] == "keep" else drop).append(rule)
-    return keep, drop
+    return tuple(keep), tuple(drop)
 
 
 def is_boilerplate(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    words = len(stripped.split())
+    return _is_boilerplate(stripped)
+
+
+@lru_cache(maxsize=1 << 16)  # boilerplate lines repeat across the pages of one site
+def _is_boilerplate(stripped: str) -> bool:
     keep, drop = boilerplate_rules()
-    if any(words <= most and rx.search(stripped) for most, rx in keep):
+    words = len(stripped.split())
+    if not any(words <= most and rx.search(stripped) for most, rx in drop):
         return False
-    return any(words <= most and rx.search(stripped) for most, rx in drop)
+    return not any(words <= most and rx.search(stripped) for most, rx in keep)
 
 
 def drop_boilerplate(text: str) -> str:
@@ -285,7 +290,7 @@ def split_header(text: str) -> tuple[dict, str]:
 def headline(text: str) -> str | None:
     """The first line when it looks like a headline: short, no closing full stop, more text follows."""
     first, _, rest = text.partition("\n")
-    first = first.strip()
+    first = first.strip().lstrip("#").strip()  # a Markdown heading's marker is not part of the title
     words = first.split()
     if not rest.strip() or not 3 <= len(words) <= 25 or len(first) > 200:
         return None

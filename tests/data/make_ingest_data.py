@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 DIRTY, FORMATS = HERE / "dirty", HERE / "formats"
 
-bodies = pl.read_csv(ROOT / "data" / "nli" / "fnc1_train_bodies.csv")
+# FNC-1 bodies from the shared data folder (../shared/data/news, see its README for provenance)
+bodies = pl.read_csv(ROOT.parent / "shared" / "data" / "news" / "fnc1_train_bodies.csv")
 BODY = dict(zip(bodies["Body ID"], bodies["articleBody"]))
 
 # an original French news paragraph (written for this corpus): the "not English" case
