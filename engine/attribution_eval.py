@@ -8,6 +8,9 @@ predicted claim is matched one-to-one (greedy, best overlap first) against the g
 - content match: character Jaccard of predicted content span and gold Content span(s) >= 0.5;
 - source+content match: content match and the predicted speaker span overlaps the gold Source span.
 
+A claim that continues a quotation (`continues`: `"X," he said. "Y."`) is merged into the claim it continues
+(PolNeAR annotates such a quotation as one attribution with a discontinuous content span).
+
 Precision = matches / predicted claims, recall = matches / gold attributions (gold attributions without a
 Source count as misses for source+content), F1 their harmonic mean.
 Articles with several annotators: the annotation file whose annotator id sorts first is used (the same
@@ -128,11 +131,18 @@ def evaluate(directory, limit: int | None = None, config: Config | None = None, 
                "origin": pl.Utf8, "text": pl.Utf8})
     table = claims.extract(documents, config, keep_reports=keep_reports)
     by_doc: dict[str, list[dict]] = {}
+    by_id: dict[str, dict] = {}
     for row in table.filter(pl.col("attributed")).iter_rows(named=True):
+        content = set(range(row["content_start"], row["content_end"]))
+        if row.get("continues") and row["continues"] in by_id:
+            # a quotation continued after `"X," he said.` is one attribution with two content spans
+            by_id[row["continues"]]["content"] |= content
+            continue
         speaker = (set(range(row["speaker_start"], row["speaker_end"]))
                    if row["speaker_start"] is not None else None)
-        by_doc.setdefault(row["doc_id"], []).append(
-            {"content": set(range(row["content_start"], row["content_end"])), "speaker": speaker})
+        item = {"content": content, "speaker": speaker}
+        by_id[row["claim_id"]] = item
+        by_doc.setdefault(row["doc_id"], []).append(item)
     n_pred = n_gold = tp_content = tp_source = 0
     for doc in corpus:
         predicted = by_doc.get(doc["name"], [])

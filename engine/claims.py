@@ -195,6 +195,7 @@ _PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers"}
 _PRONOUNS_THING = {"it", "its"}
 _PRONOUNS_PLURAL = {"they", "them", "their"}
 _RELATIVE = {"who", "which", "that", "whom"}
+_FIRST_SECOND = {"i", "we", "you", "me", "us"}
 _PERSON_NOUNS = {
     "spokesman", "spokeswoman", "spokesperson", "minister", "president", "secretary", "official", "senator",
     "governor", "candidate", "nominee", "leader", "chief", "director", "adviser", "advisor", "aide", "ambassador",
@@ -407,6 +408,8 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
         if span[1] - span[0] < min_words:
             continue
         subject = _subject(tok)
+        if cue.role in ("belief", "intention") and (subject is None or subject.lower_ in _FIRST_SECOND):
+            continue  # "I think", "you know", "we want": conversational, rarely a claim of its own
         antecedent = None
         if subject is not None and subject.lower_ in _RELATIVE and tok.dep_ == "relcl":
             antecedent = tok.head.i
@@ -675,6 +678,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
             continue
         sents = list(doc.sents)
         covered_until = -1  # a multi-sentence quote claimed the text up to here
+        quoted: dict | None = None  # the last claim whose content was a quotation, for "X," he said. "Y."
         for sent in sents:
             state.sent_no += 1
             s_start, s_end = block_start + sent.start_char, block_start + sent.end_char
@@ -713,7 +717,22 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                     row["sentence_index"] = state.sent_no - 1
                     rows.append(row)
                     emitted += 1
-            if emitted or not config.include_unattributed or s_start < covered_until:
+            if emitted:
+                last = rows[-1]
+                cs, ce = last["content_start"], last["content_end"]
+                is_quote = text[max(cs - 1, 0):cs] in _QUOTE_CHARS or text[ce:ce + 2].lstrip(",.")[:1] in _QUOTE_CHARS
+                quoted = (last.get("continues") and quoted) or (last if is_quote else None)
+                continue
+            if quoted is not None and not kept and s_start >= covered_until and text[s_start] in _OPENING:
+                row = _continuation(quoted, text, doc, sent, block_start, block_end, s_start, s_end, config, lex,
+                                    aliases)
+                if row is not None:
+                    covered_until = max(covered_until, row["content_end"])
+                    row["sentence_index"] = state.sent_no - 1
+                    rows.append(row)
+                    continue
+            quoted = None
+            if not config.include_unattributed or s_start < covered_until:
                 continue
             if any(cs <= s_start and ce >= s_end - 2 for _, _, (cs, ce) in kept):
                 continue
@@ -725,6 +744,36 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                 row["sentence_index"] = state.sent_no - 1
                 rows.append(row)
     return rows
+
+
+_QUOTE_CHARS = set('"\u201c\u201d')
+_OPENING = set('"\u201c')
+
+
+def _continuation(quoted: dict, text, doc, sent, block_start, block_end, s_start, s_end, config, lex,
+                  aliases) -> dict | None:
+    """A quotation right after `"X," he said.` continues the same speaker: same speaker and cue, its own
+    content; `continues` points to the claim it continues (the speaker is not in this sentence)."""
+    i, j = _trim(doc, sent.start, sent.end)
+    if j <= i:
+        return None
+    cs, ce = _char_span(doc, (i, j), block_start)
+    if _open_quote_at_end(text[s_start:s_end]):
+        forward = _quote_forward(text, s_end, block_end)
+        if forward is not None:
+            ce = forward
+    content = text[cs:ce]
+    if _words(content) < config.min_claim_words or content.rstrip(" \u201d\"'").endswith("?"):
+        return None
+    end = max(s_end, ce)
+    end_cut, truncated = _truncate(s_start, end, config)
+    ce = min(ce, max(cs, end_cut)) if truncated else ce
+    root = quoted.get("continues") or quoted["claim_id"]
+    return {**quoted, "claim_id": f"{quoted['doc_id']}:{s_start}", "content": text[cs:ce],
+            "sentence": text[s_start:end_cut], "start": s_start, "end": end_cut, "speaker_start": None,
+            "speaker_end": None, "content_start": cs, "content_end": ce, "truncated": truncated,
+            "entities": content_entities(doc, (i, j), lex, aliases), "content_resolved": text[cs:ce],
+            "continues": root}
 
 
 def _words(text: str) -> int:
@@ -774,6 +823,7 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
         "speaker_kind": speaker.kind if speaker else "unknown",
         "reported_by": frame.reported_by,
         "content_resolved": resolved,
+        "continues": None,
     }
 
 
@@ -837,6 +887,7 @@ def _unattributed(doc_id, text, doc, sent, block_start, s_start, s_end, source, 
         "speaker_kind": "outlet",
         "reported_by": None,
         "content_resolved": text[cs:ce_cut],
+        "continues": None,
     }
 
 
@@ -847,6 +898,7 @@ _EXTRA = {
     "speaker_kind": pl.Utf8,
     "reported_by": pl.Utf8,
     "content_resolved": pl.Utf8,
+    "continues": pl.Utf8,
 }
 
 
