@@ -355,7 +355,7 @@ def _record(origin: str, text: str, meta: dict, part: bool = False) -> Record:
     return Record(
         origin=origin,
         text=text,
-        id=None if part else _str_or_none(meta.get("id")),  # a given id names the whole file, not a part
+        id=None if part else _id_or_none(meta.get("id")),  # a given id names the whole file, not a part
         title=_str_or_none(meta.get("title")),
         source=_str_or_none(meta.get("source")),
         url=_str_or_none(meta.get("url")),
@@ -757,6 +757,14 @@ def _str_or_none(value) -> str | None:
         if value.is_integer():
             value = int(value)
     text = " ".join(textio.normalise_chars(str(value)).split())
+    return text or None
+
+
+def _id_or_none(value) -> str | None:
+    """A given id, as a string, exactly (outer spaces aside); blank means none given."""
+    if isinstance(value, float) and value == value and value.is_integer():
+        value = int(value)  # 3.0 from a pandas column with gaps is id 3
+    text = None if value is None or value != value else str(value).strip()
     return text or None
 
 
