@@ -186,7 +186,7 @@ def headline_like(line: str) -> bool:
 
 # ------------------------------------------------------------------ frames in one sentence
 _QUOTES = set('"\u201c\u201d\u2018\u2019\'`') | {"``", "''"}
-_TRIM_LEFT = {"that", "and", "but", "or", "so", "as", "whether", "if", ":", ";", ",", "-", "--", "\u2014", "\u2013"}
+_TRIM_LEFT = {"that", "and", "but", "or", "so", "as", ":", ";", ",", "-", "--", "\u2014", "\u2013"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _SPEAKER_CUT = {"appos", "relcl", "acl", "punct", "advcl", "parataxis", "cc", "conj"}
 _NO_OBJECT_CONTENT = {"say", "tell", "ask", "add", "write", "continue", "post", "know", "think", "feel", "see"}
@@ -521,7 +521,9 @@ def _resolve(pronoun, state: DocState, pos: int, exclude: tuple[int, int] = (0, 
 def _add_mentions(sent, state: DocState, base: int) -> None:
     """Entities and subjects of this sentence become antecedents for later pronouns."""
     doc = sent.doc
-    subjects = {t.i for t in sent if t.dep_ in _SUBJECT_DEPS}
+    # subjects of main clauses only: "If X does not win, he said ..." must not make X the antecedent
+    subjects = {t.i for t in sent if t.dep_ in _SUBJECT_DEPS
+                and t.head.dep_ in ("ROOT", "conj", "ccomp", "parataxis")}
     for ent in sent.ents:
         if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
@@ -692,7 +694,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                 _add_speaker(state, speaker)
                 cs, ce = _char_span(doc, frame.content, block_start)
                 # quotations that run over several sentences
-                if cs - s_start <= 2 and doc[frame.content[0]].text not in _QUOTES:
+                if frame.content[0] - sent.start <= 2 and doc[frame.content[0]].text not in _QUOTES:
                     back = _quote_back(text, block_start, s_start)
                     if back is not None and back < cs:
                         cs = back
