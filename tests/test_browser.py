@@ -1,0 +1,73 @@
+"""The explorer in a real browser: JupyterLab on localhost, the tour notebook run in headless Chromium,
+the top contradiction clicked, the details pane read back, a screenshot kept in tests/artifacts/."""
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser.jupyterlab import JupyterLab, block_external, browser_missing, launch_chromium, run_all_cells  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    reason = browser_missing()
+    if reason:
+        pytest.skip(f"browser test needs Debian chromium and playwright: {reason}")
+
+
+def test_explorer_in_jupyterlab(chromium, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    # a copy, so JupyterLab's autosave never rewrites the repository's notebook
+    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "explorer.png"
+    shot.unlink(missing_ok=True)
+    started = time.time()
+    with JupyterLab(tmp_path, env={"PYTHONPATH": str(ROOT)}, log_path=ARTIFACTS / "jupyterlab.log") as lab, \
+            sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            external = block_external(page)
+            page.goto(lab.url(f"lab/tree/{NOTEBOOK.name}"))
+            run_all_cells(page)
+
+            explorer = page.locator(".contra-explorer").first
+            top_row = explorer.locator(".contra-row").first
+            expect(top_row.locator(".contra-row-select")).to_be_visible(timeout=150_000)
+            # the graph is drawn by ipysigma's WebGL canvases inside the explorer
+            expect(explorer.locator(".contra-graph canvas").first).to_be_attached(timeout=30_000)
+            details = explorer.locator(".contra-details")
+            expect(details).to_contain_text("Select a row")
+
+            cells = top_row.locator(".widget-html")
+            speaker_a, speaker_b = cells.nth(1).inner_text().strip(), cells.nth(3).inner_text().strip()
+            assert speaker_a and speaker_b
+            top_row.locator(".contra-row-select").click()
+
+            expect(details).to_contain_text("Al-Tanaf", timeout=60_000)
+            text = details.inner_text()
+            assert speaker_a in text and speaker_b in text, text
+            assert "A → B" in text and "B → A" in text
+            expect(details.locator("mark.contra-sentence")).to_have_count(2)
+
+            explorer.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)  # let sigma finish drawing the highlighted edge
+            explorer.screenshot(path=str(shot))
+            assert not external, f"the explorer tried to reach the network: {external[:5]}"
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 20_000
+    assert time.time() - started < 240
