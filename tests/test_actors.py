@@ -1,0 +1,140 @@
+"""Actor resolution: part-of hierarchy on the seed, cross-document merges, the editable alias table."""
+import polars as pl
+import pytest
+
+from engine import actors, claims
+from engine.config import DATA_DIR, Config
+from engine.schema import ACTORS
+
+SEED = DATA_DIR / "seed" / "mee-assad-shoigu-damascus.txt"
+
+
+def documents(texts: dict[str, str], source: str = "Middle East Eye") -> pl.DataFrame:
+    n = len(texts)
+    return pl.DataFrame({
+        "doc_id": list(texts), "title": [None] * n, "source": [source] * n, "url": [None] * n,
+        "published": [None] * n, "origin": list(texts), "text": list(texts.values()),
+    }, schema={"doc_id": pl.Utf8, "title": pl.Utf8, "source": pl.Utf8, "url": pl.Utf8, "published": pl.Utf8,
+               "origin": pl.Utf8, "text": pl.Utf8})
+
+
+def run(texts: dict[str, str], config: Config | None = None):
+    config = config or Config(show_progress=False)
+    docs = documents(texts)
+    return actors.resolve(claims.extract(docs, config), docs, config)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return run({"seed": SEED.read_text(encoding="utf-8")})
+
+
+def actor_of(table: pl.DataFrame, **equal) -> str:
+    rows = table
+    for column, value in equal.items():
+        rows = rows.filter(pl.col(column) == value)
+    assert rows.height, f"no claim with {equal}"
+    return rows["actor"][0]
+
+
+def chain(actor_id: str, table: pl.DataFrame) -> list[str]:
+    parents = dict(zip(table["actor_id"], table["parent"]))
+    out = [actor_id]
+    while parents.get(out[-1]):
+        out.append(parents[out[-1]])
+    return out
+
+
+def test_actors_table_columns(seed):
+    _, table = seed
+    assert table.columns[: len(ACTORS)] == list(ACTORS)
+    assert table["actor_id"].n_unique() == table.height
+    # every parent is itself an actor
+    assert set(table["parent"].drop_nulls()) <= set(table["actor_id"])
+
+
+def test_us_defence_officials_reach_the_united_states(seed):
+    claim_table, table = seed
+    actor = actor_of(claim_table, speaker="US defence officials")
+    assert actors.country_of(actor, table) == "United States"
+
+
+def test_russia_is_russia(seed):
+    claim_table, table = seed
+    assert actor_of(claim_table, speaker="Russia") == "Russia"
+    assert table.filter(pl.col("actor_id") == "Russia")["kind"][0] == "country"
+
+
+def test_he_said_after_cook_reaches_pentagon_and_united_states(seed):
+    claim_table, table = seed
+    actor = actor_of(claim_table, speaker_mention="he", speaker="Peter Cook")
+    assert chain(actor, table) == ["Peter Cook", "US Department of Defense", "United States"]
+    assert table.filter(pl.col("actor_id") == "Peter Cook")["kind"][0] == "person"
+
+
+def test_his_ministry_and_the_defence_ministry_in_moscow_are_russian(seed):
+    claim_table, table = seed
+    ministry = actor_of(claim_table, speaker_mention="his ministry")
+    assert actors.country_of(ministry, table) == "Russia"
+    assert actor_of(claim_table, speaker="the defence ministry") == ministry == "Russian Ministry of Defence"
+
+
+def test_news_agency_has_its_country(seed):
+    claim_table, table = seed
+    sana = actor_of(claim_table, speaker_mention="it", cue="said")
+    assert sana == "SANA" and chain(sana, table) == ["SANA", "Syria"]
+
+
+def test_surname_and_full_name_are_one_person(seed):
+    claim_table, table = seed
+    assert set(claim_table.filter(pl.col("speaker").str.contains("Putin"))["actor"]) == {"Vladimir Putin"}
+    assert actors.country_of("Vladimir Putin", table) == "Russia"
+
+
+def test_unattributed_claims_belong_to_the_outlet(seed):
+    claim_table, table = seed
+    outlet = claim_table.filter(~pl.col("attributed"))["actor"].unique().to_list()
+    assert outlet == ["Middle East Eye"]
+    assert table.filter(pl.col("actor_id") == "Middle East Eye")["kind"][0] == "outlet"
+
+
+def test_names_merge_across_documents_with_evidence():
+    # real PolNeAR sentences, one per document
+    claim_table, table = run({
+        "a": "Hillary Clinton said she would consider sending more special operators to Syria.",
+        "b": "Clinton said Clinton supporters were being subject to “vicious trolling and attack” online.",
+        "c": "''We have to look at ISIS as the leading threat of an international terror network,'' "
+             "Mrs. Clinton said.",
+    })
+    assert set(claim_table.filter(pl.col("attributed"))["actor"]) == {"Hillary Clinton"}
+    row = table.filter(pl.col("actor_id") == "Hillary Clinton").row(0, named=True)
+    assert {"Clinton", "Mrs. Clinton"} <= set(row["aliases"])
+    evidence = actors.merge_evidence(table)
+    reasons = evidence.filter(pl.col("actor_id") == "Hillary Clinton")["evidence"].to_list()
+    assert any("surname" in r for r in reasons) and any("alias table" in r for r in reasons)
+
+
+def test_capital_and_kremlin_resolve_to_the_country():
+    claim_table, table = run({
+        "a": "Moscow said the strikes had hit only militant positions near the border.",
+        "b": "The Kremlin said the talks would continue next week in Geneva.",
+    })
+    assert actor_of(claim_table, doc_id="a") == "Russia"
+    assert actors.country_of(actor_of(claim_table, doc_id="b"), table) == "Russia"
+
+
+def test_user_alias_table_overrides(tmp_path):
+    extra = tmp_path / "aliases.csv"
+    extra.write_text("alias,actor,parent,kind\nThe West,Western governments,,group\n"
+                     "Western governments,Western governments,,group\n", encoding="utf-8")
+    claim_table, table = run({"seed": SEED.read_text(encoding="utf-8")},
+                             Config(show_progress=False, aliases_path=str(extra)))
+    assert actor_of(claim_table, speaker="The West") == "Western governments"
+    assert table.filter(pl.col("actor_id") == "Western governments")["kind"][0] == "group"
+
+
+def test_missing_user_alias_file_is_a_clear_error(tmp_path):
+    from engine.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="aliases_path not found"):
+        actors.Resolver(str(tmp_path / "nope.csv"))

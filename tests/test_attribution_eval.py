@@ -1,0 +1,65 @@
+"""The PolNeAR attribution evaluation on the bundled sample (real articles and gold annotations)."""
+import pytest
+
+from engine import attribution_eval as ae
+from engine.config import DATA_DIR
+
+SAMPLE = DATA_DIR / "polnear_sample"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return ae.evaluate(SAMPLE)
+
+
+def test_sample_scores_above_the_floor(result):
+    assert result["documents"] == 8 and result["gold_attributions"] > 100
+    assert result["source_content"]["f1"] >= 0.50
+    assert result["content"]["f1"] >= 0.55
+    assert result["content"]["precision"] >= 0.65
+    # source+content is the stricter match
+    assert result["source_content"]["matched"] <= result["content"]["matched"]
+
+
+def test_read_ann_handles_discontinuous_spans(tmp_path):
+    ann = tmp_path / "x_abcd.ann"
+    ann.write_text(
+        "T1\tSource 0 5\tTrump\n"
+        "T2\tCue 6 10\tsaid\n"
+        "T3\tContent 11 20;25 30\tsomething\n"
+        "T4\tAttribution 6 10\tsaid\n"
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+        "T5\tContent 40 50\tno source\n"
+        "T6\tCue 35 39\tsays\n"
+        "T7\tAttribution-no-source 35 39\tsays\n"
+        "E2\tAttribution:T7 Content:T5 Cue:T6\n", encoding="utf-8")
+    gold = ae.read_ann(ann)
+    assert len(gold) == 2
+    assert gold[0]["content"] == set(range(11, 20)) | set(range(25, 30))
+    assert gold[0]["source"] == set(range(0, 5)) and gold[1]["source"] is None
+
+
+def test_matching_is_one_to_one_and_needs_half_overlap():
+    gold = [{"content": set(range(0, 100)), "source": set(range(200, 205))}]
+    same = {"content": set(range(0, 100)), "speaker": set(range(201, 203))}
+    half = {"content": set(range(0, 49)), "speaker": set(range(201, 203))}
+    wrong_speaker = {"content": set(range(0, 100)), "speaker": set(range(300, 305))}
+    assert ae.match([same, same], gold, need_source=True) == 1
+    assert ae.match([half], gold, need_source=False) == 0
+    assert ae.match([wrong_speaker], gold, need_source=False) == 1
+    assert ae.match([wrong_speaker], gold, need_source=True) == 0
+
+
+def test_annotator_choice_is_the_first_id(tmp_path):
+    (tmp_path / "attributions").mkdir()
+    for name in ("doc_zz99.ann", "doc_aa11.ann", "doc_x_bb22.ann"):
+        (tmp_path / "attributions" / name).write_text("", encoding="utf-8")
+    assert ae.annotation_for(tmp_path, "doc").name == "doc_aa11.ann"
+
+
+def test_cli_prints_the_table_and_rejects_bad_dirs(capsys, tmp_path):
+    assert ae.main([str(SAMPLE), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "source+content" in out and "8 articles" in out
+    assert ae.main([str(tmp_path), "--no-progress"]) == 2
+    assert "no PolNeAR texts" in capsys.readouterr().err
