@@ -94,7 +94,7 @@ def load(name: str = "corpus", limit: int | None = None, sample: int | None = No
         raise InputError(f"unknown dataset {name!r}; bundled: {', '.join(loaders)}")
     frame = loaders[name]()
     if sample is not None:
-        frame = frame.sample(n=min(sample, frame.height), seed=seed)
+        frame = frame.sample(n=min(sample, frame.height), seed=seed, shuffle=True)
     if limit is not None:
         frame = frame.head(limit)
     return frame

@@ -1,0 +1,422 @@
+"""`Store`: a persistent, incremental analysis in one DuckDB file.
+
+    store = engine.Store("runs/syria")
+    store.add("articles/day1/")          # analyses day 1
+    store.add("articles/day2/")          # only day 2's documents are read into claims; only new pairs are scored
+    store.analysis().contradictions      # the whole story so far
+    store.export("out/")                 # parquet tables + graph.graphml of the whole store
+
+Why DuckDB (one `store.duckdb` file in the folder) rather than SQLite plus parquet files:
+- one ACID transaction can cover several tables, so a stage's output (documents with their claims, a chunk
+  of embeddings, a chunk of NLI scores) is written all-or-nothing; a run killed at any point (even SIGKILL)
+  leaves the file at the last commit and the next open replays the write-ahead log. Parquet files beside
+  SQLite would need hand-made rename tricks to get the same guarantee across tables.
+- it is columnar and speaks Arrow, so polars frames go in and out without row-by-row conversion, and the
+  set operations the store needs (which candidate pairs are not scored yet, among millions) are fast joins.
+- it takes an OS file lock: a second process writing the same store gets a clear "in use" error instead of
+  silently interleaving.
+- it is an embedded library already used by the project (no server, pip-installable, single file to copy).
+
+What is stored: documents, skipped documents, claims as extracted (before actor resolution), one
+embedding per claim and embedding model, and the NLI probabilities of every pair ever scored, per NLI setup.
+Everything downstream is recomputed over the whole store on each `add()`/`analysis()` because it is cheap
+and it is what makes "A then B" equal "A+B at once":
+- actors are re-resolved over all claims (actors merge across documents);
+- candidate blocking is re-run over all claims (stored embeddings), so the candidate set is exactly the
+  batch one; only candidate pairs without a stored score go to NLI;
+- contradictions are selected from the stored scores of the current candidate set.
+Claim-extraction options are fixed when the store is created (changing them would need a new store);
+all other options (thresholds, top_k, NLI model, ...) may change between calls.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from engine.analysis import Analysis
+from engine.config import Config
+from engine.errors import ConfigError, StoreError, StrictModeError
+from engine.schema import CANDIDATES, CLAIMS, DOCUMENTS, SCORED, SKIPPED, conform, empty
+
+log = logging.getLogger("engine.store")
+
+DB_FILE = "store.duckdb"
+SCHEMA_VERSION = "1"
+#: options that shape documents and claims: fixed for the life of a store
+EXTRACTION_OPTIONS = ("max_document_bytes", "languages", "spacy_model", "min_claim_words",
+                      "max_sentence_chars", "include_unattributed")
+#: options that change NLI probabilities: scores are kept per distinct setup
+NLI_OPTIONS = ("nli_model", "nli_backend", "nli_max_length", "nli_combine")
+#: rows per committed chunk: a kill loses at most one chunk of work
+EMBED_CHUNK = 4096
+SCORE_CHUNK = 2048
+PROBABILITIES = ("contradiction", "entailment", "neutral")
+
+_TABLES = {
+    "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    "embeddings": "claim_id VARCHAR, model VARCHAR, vector BLOB, PRIMARY KEY (claim_id, model)",
+    # one row per unordered pair and NLI setup, probabilities oriented key_a -> key_b (key_a < key_b);
+    # present = False: the NLI stage returned no row for the pair (remembered so it is not retried)
+    "scores": ("key_a VARCHAR, key_b VARCHAR, nli_key VARCHAR, present BOOLEAN, score DOUBLE, "
+               "contradiction_ab DOUBLE, contradiction_ba DOUBLE, entailment_ab DOUBLE, entailment_ba DOUBLE, "
+               "neutral_ab DOUBLE, neutral_ba DOUBLE, PRIMARY KEY (key_a, key_b, nli_key)"),
+}
+
+
+def _trace(event: str) -> None:
+    """Test hook: append each committed step to $CONTRA_STORE_TRACE so a test can kill us mid-way."""
+    path = os.environ.get("CONTRA_STORE_TRACE")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(event + "\n")
+
+
+def _sql(con, sql: str, params=None) -> list[tuple]:
+    """Run one statement and fetch everything (DuckDB refuses new work while a result is unfinished)."""
+    return con.execute(sql, params or []).fetchall()
+
+
+def _one(con, sql: str, params=None):
+    rows = _sql(con, sql, params)
+    return rows[0] if rows else None
+
+
+def _fingerprint(config: Config, names) -> str:
+    values = {n: getattr(config, n) for n in names}
+    return hashlib.sha1(json.dumps(values, sort_keys=True, default=list).encode()).hexdigest()[:16]
+
+
+def _config_to_json(config: Config) -> str:
+    return json.dumps(config.to_dict(), sort_keys=True, default=list)
+
+
+def _config_from_json(text: str) -> Config:
+    values = json.loads(text)
+    known = Config.__dataclass_fields__
+    values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in known}
+    return Config(**values)
+
+
+class Store:
+    """A folder holding a persistent analysis; see the module docstring."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"store path {self.path} is a file, not a folder")
+        self.db_path = self.path / DB_FILE
+        #: counts of the last add()/analysis(): new documents, claims, embeddings and NLI pairs
+        self.last_run: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ connection
+    def _connect(self, create: bool = True):
+        import duckdb
+
+        if not self.db_path.exists():
+            if not create:
+                raise StoreError(f"no store at {self.path} (create one with `contra analyze --store {self.path}`)")
+            self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(self.db_path))
+        except duckdb.Error as exc:
+            raise StoreError(self._explain(exc)) from None
+        try:
+            self._prepare(con)
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"store {self.db_path} is corrupt: {str(exc).splitlines()[0]}") from None
+        return con
+
+    def _explain(self, exc) -> str:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            pid = re.search(r"PID (\d+)", message)
+            who = f" (process {pid.group(1)})" if pid else ""
+            return f"store {self.path} is in use by another process{who}; wait for it to finish"
+        if "not a valid DuckDB database" in message or "Corrupt" in message or "checksum" in message.lower():
+            return f"store {self.db_path} is corrupt or not a store file; remove it or choose another folder"
+        return f"cannot open store {self.db_path}: {message}"
+
+    def _prepare(self, con) -> None:
+        for name, columns in _TABLES.items():
+            _sql(con, f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+        version = _one(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+        if version is None:
+            _sql(con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        elif version[0] != SCHEMA_VERSION:
+            raise StoreError(f"store {self.path} has format {version[0]}, this engine reads {SCHEMA_VERSION}")
+        if self._exists(con, "claims"):
+            # transactions already make every write all-or-nothing; this only drops cache rows whose claim
+            # is gone (e.g. a store edited by hand), so a resumed run never trusts orphans
+            _sql(con, "DELETE FROM embeddings WHERE claim_id NOT IN (SELECT claim_id FROM claims)")
+
+    @staticmethod
+    def _exists(con, table: str) -> bool:
+        return _one(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table])[0] > 0
+
+    @staticmethod
+    def _read(con, sql: str, params=None) -> pl.DataFrame:
+        return pl.from_arrow(con.sql(sql, params=params).to_arrow_table()) if params else \
+            pl.from_arrow(con.sql(sql).to_arrow_table())
+
+    @staticmethod
+    def _append(con, table: str, frame: pl.DataFrame) -> None:
+        """Insert `frame`, creating the table (or new columns) from its schema; call inside a transaction."""
+        # all-null columns have no type: store them as text
+        frame = frame.with_columns([pl.col(c).cast(pl.Utf8) for c, t in frame.schema.items() if t == pl.Null])
+        con.register("_incoming", frame.to_arrow())
+        try:
+            if not Store._exists(con, table):
+                _sql(con, f"CREATE TABLE {table} AS SELECT * FROM _incoming")
+                return
+            have = {r[0] for r in _sql(
+                con, "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table])}
+            for column in frame.columns:
+                if column not in have:
+                    kind = _one(con, f'SELECT typeof("{column}") FROM _incoming LIMIT 1')
+                    _sql(con, f'ALTER TABLE {table} ADD COLUMN "{column}" {kind[0] if kind else "VARCHAR"}')
+            if frame.height:
+                _sql(con, f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+        finally:
+            con.unregister("_incoming")
+
+    def _table(self, con, table: str, schema: dict) -> pl.DataFrame:
+        if not self._exists(con, table):
+            return empty(schema)
+        frame = self._read(con, f"SELECT * FROM {table} ORDER BY seq")
+        return conform(frame.drop("seq"), schema)
+
+    # ------------------------------------------------------------------ config
+    def _config(self, con, config: Config | None, options: dict) -> Config:
+        stored = _one(con, "SELECT value FROM meta WHERE key = 'config'")
+        base = config or (_config_from_json(stored[0]) if stored else Config())
+        config = base.replace(**options) if options else base
+        if stored and self._exists(con, "documents"):
+            before = _config_from_json(stored[0])
+            changed = [n for n in EXTRACTION_OPTIONS if getattr(before, n) != getattr(config, n)]
+            if changed:
+                n = changed[0]
+                raise ConfigError(
+                    f"store {self.path} was built with {n}={getattr(before, n)!r}; claim-extraction options "
+                    f"cannot change in a store (got {getattr(config, n)!r}): use a new store folder"
+                )
+        return config
+
+    # ------------------------------------------------------------------ public API
+    def add(self, sources, config: Config | None = None, **options) -> Analysis:
+        """Add `sources` (anything `engine.analyze` reads); returns the analysis of the whole store."""
+        from engine import claims, ingest
+
+        con = self._connect()
+        try:
+            config = self._config(con, config, options)
+            documents, skipped = ingest.load_documents(sources, config)
+            if config.strict and skipped.height:
+                first = skipped.row(0, named=True)
+                raise StrictModeError(f"{skipped.height} document(s) skipped (strict mode); "
+                                      f"first: {first['origin']}: {first['reason']}")
+            new_docs, copies = self._new_documents(con, documents)
+            new_skipped = self._new_skipped(con, pl.concat([conform(skipped, SKIPPED), copies]))
+            new_claims = claims.extract(new_docs, config) if new_docs.height else empty(CLAIMS)
+
+            # documents, their claims and the skipped list land together or not at all
+            _sql(con, "BEGIN TRANSACTION")
+            try:
+                self._append(con, "documents", self._with_seq(con, "documents", conform(new_docs, DOCUMENTS)))
+                self._append(con, "claims", self._with_seq(con, "claims", conform(new_claims, CLAIMS)))
+                self._append(con, "skipped", self._with_seq(con, "skipped", conform(new_skipped, SKIPPED)))
+                _sql(con, "INSERT OR REPLACE INTO meta VALUES ('config', ?)", [_config_to_json(config)])
+                _sql(con, "COMMIT")
+            except BaseException:
+                _sql(con, "ROLLBACK")
+                raise
+            _trace("documents")
+            result = self._refresh(con, config)
+            self.last_run = {"new_documents": new_docs.height, "new_claims": new_claims.height, **self.last_run}
+            return result
+        finally:
+            con.close()
+
+    def analysis(self, config: Config | None = None, **options) -> Analysis:
+        """The analysis of everything in the store (scores any candidate pair not scored yet)."""
+        con = self._connect(create=False)
+        try:
+            config = self._config(con, config, options)
+            result = self._refresh(con, config)
+            self.last_run = {"new_documents": 0, "new_claims": 0, **self.last_run}
+            return result
+        finally:
+            con.close()
+
+    def export(self, directory, config: Config | None = None, **options) -> dict[str, Path]:
+        """Write the whole store as parquet tables plus graph.graphml into `directory`."""
+        result = self.analysis(config, **options)
+        directory = Path(directory)
+        paths = dict(result.to_parquet(directory))
+        paths["graphml"] = result.to_graphml(directory / "graph.graphml")
+        return paths
+
+    def stats(self) -> dict[str, int]:
+        """Row counts of the stored tables."""
+        con = self._connect(create=False)
+        try:
+            counts = {}
+            for table in ("documents", "skipped", "claims", "embeddings", "scores"):
+                counts[table] = _one(con, f"SELECT count(*) FROM {table}")[0] \
+                    if self._exists(con, table) else 0
+            return counts
+        finally:
+            con.close()
+
+    # ------------------------------------------------------------------ stages
+    def _with_seq(self, con, table: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """Number rows after those stored: the store keeps insertion order, which is the batch order."""
+        start = _one(con, f"SELECT coalesce(max(seq) + 1, 0) FROM {table}")[0] \
+            if self._exists(con, table) else 0
+        return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + start).alias("seq"))
+
+    def _new_documents(self, con, documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Documents not in the store yet, and those that repeat a stored text under another id.
+
+        A document already stored (same doc_id) is simply not new. One whose text is stored under another
+        id is skipped as "duplicate", as `ingest` does within one batch, so A then B equals A+B.
+        """
+        if not self._exists(con, "documents") or documents.height == 0:
+            return documents, conform(None, SKIPPED)
+        stored = self._read(con, "SELECT doc_id AS stored_id, text FROM documents")
+        fresh = documents.join(stored.select(pl.col("stored_id").alias("doc_id")), on="doc_id", how="anti")
+        same_text = fresh.join(stored, on="text", how="inner")
+        copies = same_text.select(
+            "origin", pl.lit("duplicate").alias("reason"),
+            ("same text as an earlier document (" + pl.col("stored_id") + ")").alias("detail"),
+        )
+        return fresh.join(same_text.select("doc_id"), on="doc_id", how="anti"), conform(copies, SKIPPED)
+
+    def _new_skipped(self, con, skipped: pl.DataFrame) -> pl.DataFrame:
+        skipped = conform(skipped, SKIPPED).unique(subset=["origin", "reason"], keep="first", maintain_order=True)
+        if not self._exists(con, "skipped") or skipped.height == 0:
+            return skipped
+        seen = self._read(con, "SELECT DISTINCT origin, reason FROM skipped")
+        return skipped.join(seen, on=["origin", "reason"], how="anti", nulls_equal=True)
+
+    def _refresh(self, con, config: Config) -> Analysis:
+        from engine import actors, candidates, contradictions, dedupe
+
+        # the same steps as engine.pipeline.analyze after claim extraction, over ALL stored claims,
+        # with embeddings and NLI scores served from the store
+        documents = self._table(con, "documents", DOCUMENTS)
+        skipped = self._table(con, "skipped", SKIPPED)
+        raw_claims = self._table(con, "claims", CLAIMS).drop("group_id", "copies")
+        claim_table, actor_table = actors.resolve(raw_claims, documents, config)
+        vectors, embedded = self._vectors(con, claim_table, config)
+        claim_table = dedupe.group(claim_table, vectors, config)
+        unique = dedupe.representatives(claim_table)
+        pairs = candidates.block(claim_table.filter(unique), vectors[unique], config)
+        scored, newly_scored = self._scores(con, claim_table, pairs, config)
+        found = contradictions.select(scored, claim_table, config)
+        self.last_run = {"embedded": embedded, "pairs_scored": newly_scored, "candidates": pairs.height}
+        return Analysis(documents=documents, skipped=skipped, claims=claim_table, actors=actor_table,
+                        candidates=pairs, scored=scored, contradictions=found, config=config)
+
+    def _vectors(self, con, claim_table: pl.DataFrame, config: Config) -> tuple[np.ndarray, int]:
+        """One vector per claim in claim order: stored ones, the rest encoded and stored chunk by chunk."""
+        from engine import embed
+
+        model = config.embedding_model or "default"
+        ids = claim_table["claim_id"].to_list()
+        stored = self._read(con, "SELECT claim_id, vector FROM embeddings WHERE model = ?", [model])
+        have = dict(zip(stored["claim_id"].to_list(), stored["vector"].to_list()))
+        missing = [i for i, cid in enumerate(ids) if cid not in have]
+        contents = claim_table["content"].to_list()
+        for start in range(0, len(missing), EMBED_CHUNK):
+            chunk = missing[start:start + EMBED_CHUNK]
+            vectors = np.asarray(embed.encode([contents[i] for i in chunk], config), dtype=np.float32)
+            rows = pl.DataFrame({
+                "claim_id": [ids[i] for i in chunk],
+                "model": [model] * len(chunk),
+                "vector": [v.tobytes() for v in vectors],
+            })
+            _sql(con, "BEGIN TRANSACTION")
+            try:
+                self._append(con, "embeddings", rows)
+                _sql(con, "COMMIT")
+            except BaseException:
+                _sql(con, "ROLLBACK")
+                raise
+            have.update(zip(rows["claim_id"].to_list(), rows["vector"].to_list()))
+            _trace("embeddings")
+        if not ids:
+            return np.zeros((0, 0), dtype=np.float32), 0
+        matrix = np.frombuffer(b"".join(have[c] for c in ids), dtype=np.float32).reshape(len(ids), -1)
+        return matrix.copy(), len(missing)
+
+    def _scores(self, con, claim_table: pl.DataFrame, pairs: pl.DataFrame, config: Config):
+        """SCORED rows for `pairs`: stored probabilities, NLI only for pairs never scored under this setup."""
+        if config.backend == "ray":
+            from engine.backends.ray_backend import score_pairs as score
+        else:
+            from engine.nli import score_pairs as score
+
+        nli_key = _fingerprint(config, NLI_OPTIONS)
+        keyed = pairs.with_columns(
+            pl.min_horizontal("claim_a", "claim_b").alias("key_a"),
+            pl.max_horizontal("claim_a", "claim_b").alias("key_b"),
+        )
+        con.register("_pairs", keyed.select("key_a", "key_b").to_arrow())
+        try:
+            todo = self._read(con, "SELECT p.key_a, p.key_b FROM _pairs p ANTI JOIN "
+                                   "(SELECT key_a, key_b FROM scores WHERE nli_key = ?) s "
+                                   "ON p.key_a = s.key_a AND p.key_b = s.key_b", [nli_key])
+        finally:
+            con.unregister("_pairs")
+        if todo.height:
+            todo_pairs = keyed.join(todo, on=["key_a", "key_b"], how="semi").drop("key_a", "key_b")
+            for start in range(0, todo_pairs.height, SCORE_CHUNK):
+                chunk = todo_pairs.slice(start, SCORE_CHUNK)
+                result = score(claim_table, conform(chunk, CANDIDATES), config)
+                self._store_scores(con, chunk, conform(result, SCORED), nli_key)
+                _trace("scores")
+        stored = self._read(con, "SELECT * FROM scores WHERE nli_key = ? AND present", [nli_key]).drop(
+            "nli_key", "present")
+        scored = keyed.with_row_index("_order").join(stored, on=["key_a", "key_b"], how="inner").sort("_order")
+        # back to the candidate's orientation
+        flip = pl.col("claim_a") != pl.col("key_a")
+        scored = scored.with_columns([
+            pl.when(flip).then(pl.col(f"{p}_{b}")).otherwise(pl.col(f"{p}_{a}")).alias(f"{p}_{a}")
+            for p in PROBABILITIES for a, b in (("ab", "ba"), ("ba", "ab"))
+        ])
+        return conform(scored.drop("_order", "key_a", "key_b", "via"), SCORED).select(list(SCORED)), todo.height
+
+    def _store_scores(self, con, chunk: pl.DataFrame, result: pl.DataFrame, nli_key: str) -> None:
+        flip = pl.col("claim_a") > pl.col("claim_b")
+        oriented = result.with_columns(
+            pl.min_horizontal("claim_a", "claim_b").alias("key_a"),
+            pl.max_horizontal("claim_a", "claim_b").alias("key_b"),
+            *[pl.when(flip).then(pl.col(f"{p}_{b}")).otherwise(pl.col(f"{p}_{a}")).alias(f"{p}_{a}")
+              for p in PROBABILITIES for a, b in (("ab", "ba"), ("ba", "ab"))],
+        ).select("key_a", "key_b", "score", *[f"{p}_{d}" for p in PROBABILITIES for d in ("ab", "ba")])
+        oriented = oriented.unique(subset=["key_a", "key_b"], keep="first")
+        asked = chunk.select(
+            pl.min_horizontal("claim_a", "claim_b").alias("key_a"),
+            pl.max_horizontal("claim_a", "claim_b").alias("key_b"),
+        ).unique()
+        rows = asked.join(oriented, on=["key_a", "key_b"], how="left").with_columns(
+            pl.lit(nli_key).alias("nli_key"),
+            pl.col("score").is_not_null().alias("present"),
+        )
+        _sql(con, "BEGIN TRANSACTION")
+        try:
+            con.register("_incoming", rows.to_arrow())
+            _sql(con, "INSERT OR IGNORE INTO scores BY NAME SELECT * FROM _incoming")
+            con.unregister("_incoming")
+            _sql(con, "COMMIT")
+        except BaseException:
+            _sql(con, "ROLLBACK")
+            raise

@@ -1,0 +1,200 @@
+"""The persistent store: incremental adds, idempotence, A then B == A+B, kill-and-resume, clear errors.
+
+Real models, real text: the seed article plus a few bundled corpus articles on the same story.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import engine
+from engine import datasets
+from engine.config import ROOT_DIR, Config
+from engine.errors import ConfigError, StoreError
+from engine.store import Store
+
+pytestmark = pytest.mark.slow
+
+CONFIG = Config(show_progress=False)
+
+
+def _write_jsonl(path: Path, frame: pl.DataFrame) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in frame.select("id", "text", "source", "published").iter_rows(named=True):
+            fh.write(json.dumps(row) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    """A = the seed + 2 corpus articles on Syria; B = 3 more."""
+    root = tmp_path_factory.mktemp("docs")
+    syria = (
+        datasets.load("corpus")
+        .filter(pl.col("text").str.contains("Syria"))
+        .filter(pl.col("text").str.len_chars().is_between(600, 2000))
+        .sort("id")
+    )
+    assert syria.height >= 5
+    a = [str(datasets.path("seed")), str(_write_jsonl(root / "a.jsonl", syria.slice(0, 2)))]
+    b = [str(_write_jsonl(root / "b.jsonl", syria.slice(2, 3)))]
+    return a, b
+
+
+def pair_keys(frame: pl.DataFrame) -> set:
+    return {tuple(sorted(p)) for p in frame.select("claim_a", "claim_b").iter_rows()}
+
+
+def scores_by_pair(frame: pl.DataFrame) -> dict:
+    return {tuple(sorted((r["claim_a"], r["claim_b"]))): r["score"] for r in frame.iter_rows(named=True)}
+
+
+def assert_same_result(got, want, tol=1e-4):
+    cols = ["claim_id", "doc_id", "actor", "content", "start", "end"]
+    assert got.claims.select(cols).sort("claim_id").equals(want.claims.select(cols).sort("claim_id"))
+    assert pair_keys(got.candidates) == pair_keys(want.candidates)
+    assert pair_keys(got.contradictions) == pair_keys(want.contradictions)
+    g, w = scores_by_pair(got.scored), scores_by_pair(want.scored)
+    assert g.keys() == w.keys()
+    assert max((abs(g[k] - w[k]) for k in g), default=0.0) < tol
+
+
+@pytest.fixture(scope="module")
+def batch(sources):
+    a, b = sources
+    result = engine.analyze(a + b, CONFIG)
+    assert result.claims.height > 20 and result.candidates.height > 0
+    return result
+
+
+@pytest.fixture(scope="module")
+def stepwise(sources, tmp_path_factory):
+    """Store: add A, then A again (idempotence), then B. Returns (store, results, counts)."""
+    a, b = sources
+    store = Store(tmp_path_factory.mktemp("store") / "s")
+    first = store.add(a, CONFIG)
+    counts_a = dict(store.last_run)
+    tables_a = store.stats()
+    again = store.add(a, CONFIG)
+    counts_again = dict(store.last_run)
+    tables_again = store.stats()
+    second = store.add(b, CONFIG)
+    counts_b = dict(store.last_run)
+    return store, (first, again, second), (counts_a, counts_again, counts_b), (tables_a, tables_again)
+
+
+def test_incremental_add_processes_only_new_documents_and_pairs(stepwise, sources):
+    store, (first, _, second), (counts_a, _, counts_b), _ = stepwise
+    new_docs_b = second.documents.height - first.documents.height
+    assert counts_a["new_documents"] == first.documents.height > 0
+    assert counts_b["new_documents"] == new_docs_b > 0
+    # only B's claims were extracted and embedded
+    assert counts_b["new_claims"] == second.claims.height - first.claims.height
+    assert counts_b["embedded"] == counts_b["new_claims"]
+    # NLI ran exactly on the candidate pairs that were not scored after A
+    assert counts_b["pairs_scored"] == len(pair_keys(second.candidates) - pair_keys(first.candidates))
+    assert 0 < counts_b["pairs_scored"] < second.candidates.height
+    assert store.stats()["scores"] == len(pair_keys(second.candidates) | pair_keys(first.candidates))
+
+
+def test_adding_the_same_documents_again_changes_nothing(stepwise):
+    _, (first, again, _), (_, counts_again, _), (tables_a, tables_again) = stepwise
+    assert counts_again == {"new_documents": 0, "new_claims": 0, "embedded": 0, "pairs_scored": 0,
+                            "candidates": first.candidates.height}
+    assert tables_again == tables_a
+    assert_same_result(again, first, tol=0.0)
+
+
+def test_a_then_b_equals_a_plus_b(stepwise, batch, sources, tmp_path):
+    _, (_, _, second), _, _ = stepwise
+    assert_same_result(second, batch)
+    a, b = sources
+    at_once = Store(tmp_path / "once").add(a + b, CONFIG)
+    assert_same_result(at_once, batch)
+    assert_same_result(Store(stepwise[0].path).analysis(), batch)
+
+
+KILL_SCRIPT = """
+import sys, engine.store as store
+from engine.config import Config
+store.SCORE_CHUNK = 16  # many small commits, so the kill lands between two of them
+store.EMBED_CHUNK = 8
+store.Store(sys.argv[1]).add(sys.argv[2:], Config(show_progress=False))
+print("finished")
+"""
+
+
+@pytest.mark.parametrize("stage,occurrence", [("embeddings", 2), ("scores", 3)])
+def test_killed_run_resumes_to_the_same_result(sources, batch, tmp_path, stage, occurrence):
+    a, b = sources
+    trace = tmp_path / "trace.txt"
+    env = dict(os.environ, CONTRA_STORE_TRACE=str(trace), PYTHONPATH=str(ROOT_DIR))
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path / "s"), *a, *b], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None:
+        if trace.exists() and trace.read_text().split().count(stage) >= occurrence:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read().decode()[-500:]}"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # committed work survived the kill, and the interrupted stage is not finished
+    partial = Store(tmp_path / "s").stats()
+    assert partial["documents"] > 0
+    if stage == "scores":
+        assert 0 < partial["scores"] < batch.candidates.height
+    resumed = Store(tmp_path / "s")
+    result = resumed.add(a + b, CONFIG)
+    assert resumed.last_run["new_documents"] == 0  # the documents were committed before the kill
+    assert_same_result(result, batch)
+    assert resumed.stats()["scores"] == batch.candidates.height  # nothing duplicated
+
+
+def test_corrupt_store_is_a_one_line_store_error(tmp_path):
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "store.duckdb").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="corrupt") as info:
+        Store(tmp_path / "bad").analysis()
+    assert "\n" not in str(info.value)
+
+
+def test_locked_store_is_a_store_error(stepwise):
+    store = stepwise[0]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+                               "time.sleep(60)", str(store.db_path)],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"ok"
+        with pytest.raises(StoreError, match="in use by another process"):
+            Store(store.path).stats()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_missing_store_and_bad_paths(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        Store(tmp_path / "nothing").analysis()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        Store(tmp_path / "file")
+
+
+def test_extraction_options_are_fixed_per_store(stepwise, sources):
+    with pytest.raises(ConfigError, match="min_claim_words"):
+        Store(stepwise[0].path).add(sources[1], CONFIG, min_claim_words=9)
+
+
+def test_export_writes_the_whole_store(stepwise, tmp_path):
+    paths = Store(stepwise[0].path).export(tmp_path / "out")
+    assert Path(paths["graphml"]).exists()
+    assert all(Path(p).exists() for p in paths.values())
