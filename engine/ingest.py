@@ -341,6 +341,8 @@ def _text_records(origin: str, pieces: Iterable[str], header: bool, meta: dict |
         fields, text = textio.split_header(text)
         for key, value in fields.items():
             meta.setdefault(key, value)
+    if not meta.get("source"):
+        meta["source"] = textio.find_outlet(text)  # a footer such as "© 2016 Example News"
     text = textio.drop_boilerplate(text)
     meta.setdefault("title", textio.headline(text))
     if second is None:
@@ -444,7 +446,10 @@ def _html_record(origin: str, html: str) -> Record | Skip:
         if not meta.get("title"):
             meta["title"] = title
     # trafilatura puts one paragraph a line; a blank line between paragraphs, as in text files
-    text = textio.clean_text("\n\n".join(line for line in text.split("\n")))
+    text = "\n\n".join(line for line in text.split("\n"))
+    if not meta.get("source"):
+        meta["source"] = textio.find_outlet(text)
+    text = textio.clean_text(text)
     if not meta.get("title"):
         meta["title"] = textio.headline(text)
     if not text:

@@ -202,19 +202,19 @@ def normalise_chars(text: str) -> str:
 
 # ------------------------------------------------------------------ boilerplate lines
 @lru_cache(maxsize=4)
-def boilerplate_rules(path: str | None = None) -> tuple[tuple, tuple]:
-    """(keep rules, drop rules) from the table: each rule is (max_words, compiled regex)."""
-    keep, drop = [], []
+def boilerplate_rules(path: str | None = None) -> tuple[tuple, tuple, tuple]:
+    """(keep, drop, outlet) rules from the table: each rule is (max_words, compiled regex)."""
+    rules: dict[str, list] = {"keep": [], "drop": [], "outlet": []}
     table = Path(path) if path else BOILERPLATE_TABLE
     for number, line in enumerate(table.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) != 3 or parts[0] not in ("keep", "drop"):
-            raise ValueError(f"{table}:{number}: expected ACTION<TAB>MAX_WORDS<TAB>REGEX")
-        rule = (int(parts[1]), re.compile(parts[2], re.IGNORECASE))
-        (keep if parts[0] == "keep" else drop).append(rule)
-    return tuple(keep), tuple(drop)
+        if len(parts) != 3 or parts[0] not in rules:
+            raise ValueError(f"{table}:{number}: expected keep|drop|outlet<TAB>MAX_WORDS<TAB>REGEX")
+        rules[parts[0]].append((int(parts[1]), re.compile(parts[2], re.IGNORECASE)))
+    # an outlet rule is also a drop rule
+    return tuple(rules["keep"]), tuple(rules["outlet"] + rules["drop"]), tuple(rules["outlet"])
 
 
 def is_boilerplate(line: str) -> bool:
@@ -226,7 +226,7 @@ def is_boilerplate(line: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)  # boilerplate lines repeat across the pages of one site
 def _is_boilerplate(stripped: str) -> bool:
-    keep, drop = boilerplate_rules()
+    keep, drop, _ = boilerplate_rules()
     words = len(stripped.split())
     if not any(words <= most and rx.search(stripped) for most, rx in drop):
         return False
@@ -249,6 +249,18 @@ def drop_boilerplate(text: str) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
+
+
+def find_outlet(text: str) -> str | None:
+    """The publication named by a boilerplate line (footer, copyright, newsletter), or None."""
+    _, _, outlet_rules = boilerplate_rules()
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for most, rx in outlet_rules:
+        for line in lines:
+            match = rx.search(line) if len(line.split()) <= most else None
+            if match and match.group("outlet") and is_boilerplate(line):
+                return match.group("outlet").strip()
+    return None
 
 
 def clean_text(raw: str) -> str:

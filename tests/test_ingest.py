@@ -156,6 +156,7 @@ def test_seed_loses_boilerplate_but_keeps_its_body():
                  "Middle East Eye delivers independent", "More about MEE can be found here", "file photo (AFP)"):
         assert junk not in text, junk
     assert doc["title"] == "Assad, Russian defence chief meet in Damascus amid US concerns"
+    assert doc["source"] == "Middle East Eye"  # named by the footer that was dropped
     assert text.startswith(doc["title"] + "\n\n")
     assert ("US defence officials said Russian warplanes carried out raids in Al-Tanaf targeting a meeting of "
             "combatants supported by the US-led coalition") in text
@@ -175,6 +176,18 @@ def test_boilerplate_filter_spares_reporting():
     assert textio.clean_text(text) == (
         "Officials said voters can sign up until Friday.\n\nThe ministry denied the report."
     )
+
+
+@pytest.mark.parametrize("line, outlet", [
+    ("© 2016 Example News. All rights reserved.", "Example News"),
+    ("Copyright 2014 Example Wire", "Example Wire"),
+    ("Stay informed with MEE's newsletters", "MEE"),
+    ("Reuters is an independent news agency", "Reuters"),
+    ("The agency delivers aid to refugees in the north.", None),  # reporting, not a footer
+    ("Sign up to get the latest alerts", None),
+])
+def test_outlet_from_footer_lines(line, outlet):
+    assert textio.find_outlet("Officials said the talks failed.\n\n" + line) == outlet
 
 
 # ---------------------------------------------------------------------- ids, origins, errors
