@@ -103,6 +103,7 @@ class Record:
     source: str | None = None
     url: str | None = None
     published: str | None = None
+    had_text: bool = False  # the input had words before cleaning (so an empty text means all boilerplate)
 
 
 @dataclass
@@ -346,15 +347,16 @@ def _text_records(origin: str, pieces: Iterable[str], header: bool, meta: dict |
     text = textio.drop_boilerplate(text)
     meta.setdefault("title", textio.headline(text))
     if second is None:
-        yield _record(origin, text, meta)
+        yield _record(origin, text, meta, raw=raw)
         return
-    yield _record(f"{origin}:{line}", text, meta, part=True)
+    yield _record(f"{origin}:{line}", text, meta, part=True, raw=raw)
     for line, raw in _chain([second], parts):
-        yield _record(f"{origin}:{line}", textio.clean_text(raw), meta, part=True)
+        yield _record(f"{origin}:{line}", textio.clean_text(raw), meta, part=True, raw=raw)
 
 
-def _record(origin: str, text: str, meta: dict, part: bool = False) -> Record:
+def _record(origin: str, text: str, meta: dict, part: bool = False, raw: str = "") -> Record:
     return Record(
+        had_text=bool(raw.strip()),
         origin=origin,
         text=text,
         id=None if part else _id_or_none(meta.get("id")),  # a given id names the whole file, not a part
@@ -514,7 +516,7 @@ def _from_mapping(origin: str, row: dict, mapping: dict[str, str]) -> Record | S
     text = textio.clean_text(raw)
     if not meta.get("title"):
         meta["title"] = textio.headline(text)
-    return _record(origin, text, meta)
+    return _record(origin, text, meta, raw=raw)
 
 
 def _dict_record(origin: str, item: dict) -> Record | Skip:
@@ -622,6 +624,7 @@ def _read_csv(origin: str, text: str, delimiter: str) -> Iterator[Record | Skip]
     record ends, so one stray quote costs one row, not the rest of the file.)"""
     text = textio.normalise_chars(text)
     lines = text.split("\n")
+    delimiter = _sniff_delimiter(next((line for line in lines if line.strip()), ""), delimiter)
     records = _csv_records(lines, delimiter)
     header = next(records, None)
     if header is None:
@@ -650,6 +653,15 @@ def _read_csv(origin: str, text: str, delimiter: str) -> Iterator[Record | Skip]
         yield _from_mapping(where, dict(zip(columns, fields)), mapping)
     if rows == 0:
         yield Skip(origin, "empty", "header only, no rows")
+
+
+def _sniff_delimiter(header: str, default: str) -> str:
+    """A .csv from a spreadsheet in many locales uses ';' (or tabs): the header line tells."""
+    if default in header:
+        return default
+    counts = {d: header.count(d) for d in (";", "\t", "|", ",")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else default
 
 
 def _csv_records(lines: list[str], delimiter: str) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
@@ -686,7 +698,8 @@ def _csv_records(lines: list[str], delimiter: str) -> Iterator[tuple[int, int, l
 def _accept(record: Record, config: Config, seen: _Seen) -> dict | Skip:
     text = record.text
     if not text.strip():
-        return Skip(record.origin, "empty", "no text left after removing boilerplate" if record.text else "no text")
+        detail = "only web boilerplate, no article text" if record.had_text else "no text"
+        return Skip(record.origin, "empty", detail)
     size = len(text.encode("utf-8"))
     if size > config.max_document_bytes:
         return Skip(record.origin, "too large", f"{size:,} bytes > max_document_bytes={config.max_document_bytes:,}")

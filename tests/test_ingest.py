@@ -333,6 +333,15 @@ def test_bad_json_parquet_and_extensions(tmp_path):
     assert docs["text"][1] == "Officials said the bridge had been destroyed overnight."
 
 
+def test_semicolon_csv_and_only_boilerplate(tmp_path):
+    (tmp_path / "a.csv").write_text("id;title;text\n1;Talks;The ministry said the talks, in Geneva, failed.\n")
+    (tmp_path / "b.txt").write_text("Skip to main content\n\nSign up to our newsletter\nAdvertisement\n")
+    docs, skipped = load(tmp_path)
+    assert docs.select("doc_id", "title", "text").rows() == [
+        ("1", "Talks", "The ministry said the talks, in Geneva, failed.")]
+    assert skipped.rows() == [(str(tmp_path / "b.txt"), "empty", "only web boilerplate, no article text")]
+
+
 def test_language_check_can_be_switched_off():
     french = (DIRTY / "french-article.txt").read_text()
     assert load(french)[1]["reason"].to_list() == ["not English"]
