@@ -27,7 +27,9 @@ rarely named after outlets). `published` = ISO date from metadata / HTML, else n
 `<dict:i>`, `<frame:i>:ROW` (0-based, as Python indexes) for objects in memory.
 
 Large text: a text file is decoded in chunks (bounded memory) when bigger than STREAM_BYTES, and any
-text file longer than PART_CHARS characters becomes several documents cut at paragraph boundaries.
+plain text (file or string) longer than PART_CHARS characters becomes several documents, cut at
+paragraph breaks, with origins `path:LINE` / `<text:i>:LINE` (the line where each part starts). Texts
+from tables, JSON and dicts are never split.
 Files over `config.max_document_bytes` are skipped as "too large" without being read.
 
 Skip reasons: empty | binary | undecodable | unsupported format | not English | too large | parse error
@@ -250,7 +252,11 @@ def _read_leaf(label: str, leaf, config: Config) -> Iterator[Record | Skip]:
         if isinstance(leaf, Path):
             yield from _read_file(leaf, config)
         elif isinstance(leaf, str):
-            yield from _text_records(f"<text:{label}>", [leaf], header=True)
+            size = len(leaf.encode("utf-8", "surrogatepass"))
+            if size > config.max_document_bytes:
+                yield Skip(f"<text:{label}>", "too large", f"{size:,} bytes > max_document_bytes={config.max_document_bytes:,}")
+            else:
+                yield from _text_records(f"<text:{label}>", [leaf], header=True)
         elif isinstance(leaf, (bytes, bytearray)):
             yield from _read_bytes(f"<bytes:{label}>", bytes(leaf), config)
         elif isinstance(leaf, dict):
