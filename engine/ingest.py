@@ -747,7 +747,7 @@ def _foreign_language(text: str, config: Config) -> str | None:
     """A detail like 'detected fr (p=0.99)' when the text is confidently in no accepted language."""
     if not config.languages:
         return None
-    # judge a few windows of prose (skipping the headline) so one quoted phrase doesn't decide
+    # judge up to three windows (start, middle, end): text in an accepted language anywhere keeps it
     body = text[:200_000]
     windows = [body[i : i + 2000] for i in range(0, len(body), max(2000, len(body) // 3))][:3]
     letters = sum(ch.isalpha() for ch in windows[0])

@@ -39,6 +39,8 @@ MAGIC = [
     (b"SQLite format 3\x00", "SQLite database"),
 ]
 
+_WEAK_MAGIC = {b"MZ", b"ID3", b"BZh", b"RIFF", b"OggS", b"PAR1"}
+
 BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -65,9 +67,9 @@ def sniff_binary(head: bytes) -> str | None:
     """What kind of binary file `head` (the first bytes) starts, or None when it may be text."""
     for magic, what in MAGIC:
         if head.startswith(magic):
-            if what is None:  # "MZ" is also how some words start; an executable has NULs early on
-                if b"\x00" in head[:256]:
-                    return "Windows executable"
+            if magic in _WEAK_MAGIC:  # also how some words start ("MZ", "ID3", "RIFF"): need binary bytes too
+                if any(b < 9 for b in head[len(magic) : 256]):
+                    return what or "Windows executable"
                 continue
             if magic == b"\x00\x00\x01\x00" and _utf16_guess(head):
                 continue

@@ -448,3 +448,16 @@ def test_iso_dates():
     assert ingest.iso_date(dt.datetime(2016, 6, 18, 9)) == "2016-06-18"
     assert ingest.iso_date("sometime last week") is None
     assert ingest.iso_date(json.loads("null")) is None
+
+
+@pytest.mark.parametrize("data, what", [
+    (b"ID3 tags are metadata, the developer said.", None),
+    (b"MZ Group said profits rose in the third quarter.", None),
+    (b"RIFF raff gathered outside, police said.", None),
+    (b"ID3\x03\x00\x00\x00\x00\x21", "MP3 audio"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+    ("Officials said the talks failed.".encode("utf-16-le"), None),  # UTF-16 without BOM is text
+    (b"plain words\x00\x01\x02 and NULs", "binary data (NUL bytes)"),
+])
+def test_binary_sniffing(data, what):
+    assert textio.sniff_binary(data) == what
