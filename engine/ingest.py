@@ -255,6 +255,8 @@ def _read_leaf(label: str, leaf, config: Config) -> Iterator[Record | Skip]:
             size = len(leaf.encode("utf-8", "surrogatepass"))
             if size > config.max_document_bytes:
                 yield Skip(f"<text:{label}>", "too large", f"{size:,} bytes > max_document_bytes={config.max_document_bytes:,}")
+            elif _looks_like_html(leaf):
+                yield _html_record(f"<text:{label}>", leaf)
             else:
                 yield from _text_records(f"<text:{label}>", [leaf], header=True)
         elif isinstance(leaf, (bytes, bytearray)):

@@ -461,3 +461,12 @@ def test_iso_dates():
 ])
 def test_binary_sniffing(data, what):
     assert textio.sniff_binary(data) == what
+
+
+def test_html_fallback_drops_scripts_styles_and_furniture():
+    html = ("<html><head><title>Bridge</title><style>p{color:red}</style></head><body><nav>Home</nav><div>"
+            "<p>Officials said the bridge fell.</p><script>var a = 1;</script><p>Rebels denied it.</p></div>"
+            "<footer>All rights reserved</footer></body></html>")
+    assert ingest._html_fallback(html) == ("Officials said the bridge fell.\nRebels denied it.", "Bridge")
+    docs, _ = load("<!DOCTYPE html>\n" + html)  # an HTML page handed in as a string is read as HTML
+    assert "Officials said the bridge fell." in docs["text"][0] and "<" not in docs["text"][0]
