@@ -430,7 +430,25 @@ def _read_large_text(path: Path, config: Config) -> Iterator[Record | Skip]:
 
 
 # ---------------------------------------------------------------------- HTML
-def _html_record(origin: str, html: str) -> Record | Skip:
+def _html_record(origin: str, html: str, given: dict | None = None) -> Record | Skip:
+    """An HTML page -> Record; `given` metadata (from a table or dict) wins over the page's own."""
+    text, found = _html_text(html)
+    meta = {k: v for k, v in (given or {}).items() if v not in (None, "")}
+    for key, value in found.items():
+        if value and not meta.get(key):
+            meta[key] = value
+    if not meta.get("source"):
+        meta["source"] = textio.find_outlet(text)
+    text = textio.clean_text(text)
+    if not meta.get("title"):
+        meta["title"] = textio.headline(text)
+    if not text:
+        return Skip(origin, "empty", "no article text found in the HTML")
+    return _record(origin, text, meta, raw=html)
+
+
+def _html_text(html: str) -> tuple[str, dict]:
+    """(article text with a blank line between paragraphs, metadata found in the page)."""
     meta: dict = {}
     text = ""
     try:
@@ -442,29 +460,23 @@ def _html_record(origin: str, html: str) -> Record | Skip:
         if result is not None:
             found = result.as_dict() if hasattr(result, "as_dict") else dict(result)
             text = found.get("text") or ""
-            meta = {
-                "title": found.get("title"),
-                "source": found.get("sitename"),
-                "url": found.get("url"),
-                "published": found.get("date"),
-            }
-    except Exception as err:  # trafilatura gives up on odd markup: fall back to a plain tree walk
-        log.debug("trafilatura failed on %s: %s", origin, err)
+            meta = {"title": found.get("title"), "source": found.get("sitename"), "url": found.get("url"),
+                    "published": found.get("date")}
+    except Exception as err:  # noqa: BLE001 - trafilatura gives up on odd markup: fall back to a tree walk
+        log.debug("trafilatura failed: %s", err)
     if not text.strip():
         text, title = _html_fallback(html)
-        meta.setdefault("title", title)
-        if not meta.get("title"):
-            meta["title"] = title
+        meta["title"] = meta.get("title") or title
     # trafilatura puts one paragraph a line; a blank line between paragraphs, as in text files
-    text = "\n\n".join(line for line in text.split("\n"))
-    if not meta.get("source"):
-        meta["source"] = textio.find_outlet(text)
-    text = textio.clean_text(text)
-    if not meta.get("title"):
-        meta["title"] = textio.headline(text)
-    if not text:
-        return Skip(origin, "empty", "no article text found in the HTML")
-    return _record(origin, text, meta)
+    return "\n\n".join(text.split("\n")), meta
+
+
+_HTML_TAG = re.compile(r"</?(p|br|div|span|a|b|i|em|strong|h[1-6]|li|ul|ol|blockquote|script|style|figure|img)\b[^>]*>", re.I)
+
+
+def _is_html_fragment(text: str) -> bool:
+    """Scraped tables often hold the article body as HTML markup ("<p>...</p>")."""
+    return len(_HTML_TAG.findall(text[:20000])) >= 2
 
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "aside", "form")
@@ -521,6 +533,8 @@ def _from_mapping(origin: str, row: dict, mapping: dict[str, str]) -> Record | S
         if isinstance(raw, (dict, list, tuple)):
             return Skip(origin, "parse error", f"text is a {type(raw).__name__}, not a string")
         raw = str(raw)
+    if _looks_like_html(raw) or _is_html_fragment(raw):
+        return _html_record(origin, raw, meta)
     text = textio.clean_text(raw)
     if not meta.get("title"):
         meta["title"] = textio.headline(text)

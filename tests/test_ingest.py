@@ -470,3 +470,16 @@ def test_html_fallback_drops_scripts_styles_and_furniture():
     assert ingest._html_fallback(html) == ("Officials said the bridge fell.\nRebels denied it.", "Bridge")
     docs, _ = load("<!DOCTYPE html>\n" + html)  # an HTML page handed in as a string is read as HTML
     assert "Officials said the bridge fell." in docs["text"][0] and "<" not in docs["text"][0]
+
+
+def test_html_markup_in_a_table_text_field():
+    frame = pl.DataFrame({
+        "id": ["h1"],
+        "title": ["Bridge destroyed"],
+        "content": ["<p>Officials said the bridge fell on Monday.</p><script>var leak = 1;</script>"
+                    "<p>Rebels denied it, saying the <b>army</b> blew it up.</p>"],
+    })
+    docs, _ = load(frame)
+    assert docs.select("doc_id", "title", "text").rows() == [
+        ("h1", "Bridge destroyed", "Officials said the bridge fell on Monday.\n\nRebels denied it, saying the army blew it up.")
+    ]
