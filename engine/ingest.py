@@ -11,7 +11,9 @@ Sources (alone or in a list, mixed freely):
   - a dict with `text` and optional `id`, `title`, `source`/`publisher`, `url`, `published`/`date`;
   - a polars (or pandas) DataFrame with such columns (`text` may also be called body/content/articleBody).
 Files by extension: .txt .md .text .rst and no extension (plain text; HTML is recognised by content),
-.html .htm (trafilatura, metadata kept), .csv .tsv, .jsonl .ndjson, .json, .parquet.
+.html .htm (trafilatura, metadata kept), .csv .tsv (delimiter sniffed from the header), .jsonl .ndjson,
+.json (an object, a list, or one list inside an object), .parquet. Text fields holding HTML markup
+(scraped tables) are extracted like pages. Other extensions are skipped as "unsupported format".
 
 Cleaning (what claim offsets point into): one newline convention, control characters removed, web
 boilerplate lines dropped (table: data/boilerplate/patterns.tsv), one blank line between paragraphs.
