@@ -22,10 +22,13 @@ Date:, URL:, ID:) which becomes metadata.
 
 Metadata: `doc_id` = given id, else the first 16 hex digits of sha1(cleaned text). `title` = given,
 else HTML title, else the first line when it looks like a headline. `source` (outlet) = given, else the
-HTML site name, else a `Source:` header line, else null (the folder name is NOT used: folders are
-rarely named after outlets). `published` = ISO date from metadata / HTML, else null.
+HTML site name, else a `Source:` header line, else the outlet named by a boilerplate line (`outlet`
+rules of the table: "X delivers independent coverage...", "© 2016 X", "X's newsletters"), else null
+(the folder name is NOT used: folders are rarely named after outlets). `published` = ISO date from
+metadata / HTML, else null.
 `origin` = file path; `path:LINE` for JSONL/CSV records and for parts of a large text file (LINE is
-1-based, where the record/part starts); `path:ROW` (1-based) for parquet rows; `<text:i>`, `<bytes:i>`,
+1-based, where the record/part starts); `path:N` (1-based) for parquet rows and items of a JSON list;
+`<text:i>`, `<bytes:i>`,
 `<dict:i>`, `<frame:i>:ROW` (0-based, as Python indexes) for objects in memory.
 
 Large text: a text file is decoded in chunks (bounded memory) when bigger than STREAM_BYTES, and any
@@ -35,7 +38,9 @@ from tables, JSON and dicts are never split.
 Files over `config.max_document_bytes` are skipped as "too large" without being read.
 
 Skip reasons: empty | binary | undecodable | unsupported format | not English | too large | parse error
-| duplicate (same id or same text as an earlier document; the first one is kept).
+| duplicate (same id, or same text up to whitespace, as an earlier document; the first one is kept).
+"not English": py3langid (offline, bundled model) is confident the text is in none of
+`config.languages` (empty tuple = no check); texts under LANGUAGE_MIN_LETTERS letters are kept.
 """
 from __future__ import annotations
 
