@@ -52,10 +52,11 @@ class Analysis:
         return n * (n - 1) // 2
 
     def summary(self) -> str:
-        received = self.documents.height + self.skipped.height
+        from engine.ingest import summary_line
+
         return (
-            f"documents: {received} received = {self.documents.height} analysed + {self.skipped.height} skipped; "
-            f"claims: {self.claims.height}; pairs scored: {self.pairs_scored} of {self.pairs_possible} possible; "
+            f"{summary_line(self.documents, self.skipped)}; claims: {self.claims.height}; "
+            f"pairs scored: {self.pairs_scored} of {self.pairs_possible} possible; "
             f"contradictions: {self.contradictions.height}"
         )
 

@@ -155,9 +155,8 @@ def _run_analysis(args, sources) -> int:
         analysis = analysis.filter(since=args.since, until=args.until)
     print(format_contradictions(analysis, args.show))
     print(analysis.summary())
-    if len(analysis.skipped):
-        reasons = analysis.skipped.group_by("reason").len().sort("reason")
-        print("skipped: " + ", ".join(f"{n} {r}" for r, n in reasons.iter_rows()))
+    for row in analysis.skipped.iter_rows(named=True):
+        print(f"  skipped {row['origin']}: {row['reason']}" + (f" ({row['detail']})" if row["detail"] else ""))
     if args.out:
         from engine.export import write_all
 
