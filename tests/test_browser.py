@@ -2,6 +2,7 @@
 the top contradiction clicked, the details pane read back, a screenshot kept in tests/artifacts/."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -15,6 +16,8 @@ from browser.jupyterlab import JupyterLab, block_external, browser_missing, laun
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+VIEWPORT_HEIGHT = 1800
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,18 +38,23 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
     shot = ARTIFACTS / "explorer.png"
     shot.unlink(missing_ok=True)
     started = time.time()
-    with JupyterLab(tmp_path, env={"PYTHONPATH": str(ROOT)}, log_path=ARTIFACTS / "jupyterlab.log") as lab, \
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    with JupyterLab(tmp_path, env={"PYTHONPATH": pythonpath}, log_path=ARTIFACTS / "jupyterlab.log") as lab, \
             sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            # tall enough for the whole explorer, so the screenshot is one view of it
+            page = browser.new_page(viewport={"width": 1500, "height": VIEWPORT_HEIGHT})
             external = block_external(page)
             page.goto(lab.url(f"lab/tree/{NOTEBOOK.name}"))
             run_all_cells(page)
 
             explorer = page.locator(".contra-explorer").first
             top_row = explorer.locator(".contra-row").first
-            expect(top_row.locator(".contra-row-select")).to_be_visible(timeout=150_000)
+            failed = page.locator(".jp-OutputArea-output", has_text="Traceback (most recent call last)")
+            expect(top_row.locator(".contra-row-select").or_(failed).first).to_be_visible(timeout=150_000)
+            if failed.count():
+                pytest.fail("a notebook cell failed in JupyterLab:\n" + failed.first.inner_text()[-3000:])
             # the graph is drawn by ipysigma's WebGL canvases inside the explorer
             expect(explorer.locator(".contra-graph canvas").first).to_be_attached(timeout=30_000)
             details = explorer.locator(".contra-details")
@@ -63,9 +71,12 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
             assert "A → B" in text and "B → A" in text
             expect(details.locator("mark.contra-sentence")).to_have_count(2)
 
-            explorer.scroll_into_view_if_needed()
-            page.wait_for_timeout(800)  # let sigma finish drawing the highlighted edge
-            explorer.screenshot(path=str(shot))
+            explorer.evaluate("e => e.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(1500)  # let sigma finish drawing the new view with the selected edge
+            box = explorer.bounding_box()
+            top = max(0.0, box["y"])
+            page.screenshot(path=str(shot), clip={"x": box["x"], "y": top, "width": box["width"],
+                                                  "height": min(box["height"], VIEWPORT_HEIGHT - top)})
             assert not external, f"the explorer tried to reach the network: {external[:5]}"
         finally:
             browser.close()

@@ -21,8 +21,9 @@ from engine.errors import EngineError
 from engine.explorer import graphview, render
 from engine.explorer.export import FORMATS, export_view
 
-PAGE_SIZE = 12
-COLUMNS = "64px 78px 150px 1fr 150px 1fr 88px"
+PAGE_SIZE = 10
+GRID_AREAS = '"summary summary" "loader loader" "filters filters" "graph details" "legend legend" "table table" "export export"'
+COLUMNS = "76px 72px 140px 1fr 140px 1fr 84px"
 
 
 def _empty_analysis():
@@ -42,15 +43,20 @@ def _date(value) -> dt.date | None:
         return None
 
 
-class Explorer(w.VBox):
-    """Interactive contradiction map for an `engine.Analysis` (or an empty one to fill from the loader)."""
+class Explorer(w.GridBox):
+    """Interactive contradiction map for an `engine.Analysis` (or an empty one to fill from the loader).
+
+    A grid, not nested boxes: ipysigma draws when its view is displayed and measures its container then;
+    inside nested boxes that container has no width yet and the graph stays blank. As a direct child of
+    the displayed grid (in the one cell no other part names) it gets its width."""
 
     def __init__(self, analysis=None, *, graph_height: int = 460, export_dir: str = "explorer-export"):
-        super().__init__(layout=w.Layout(width="100%"))
+        super().__init__(layout=w.Layout(
+            width="100%", grid_template_columns="58% 42%", grid_gap="6px 0",
+            grid_template_areas=GRID_AREAS))
         self.add_class("contra-explorer")
         self._graph_height = graph_height
         self._quiet = False
-        self._syncing = False
         self._order: list[int] = []  # view rows in display order
         self._page = 0
         self._descending = True
@@ -65,19 +71,19 @@ class Explorer(w.VBox):
         self._build_export(export_dir)
         self.details = w.HTML(render.HINT, layout=w.Layout(width="100%"))
         self.details.add_class("contra-details")
-        self.graph_box = w.Box(layout=w.Layout(width="58%", min_height=f"{graph_height}px", border="1px solid #ddd"))
-        self.graph_box.add_class("contra-graph")
-        details_box = w.Box([self.details], layout=w.Layout(
-            width="42%", max_height=f"{graph_height + 40}px", overflow="auto", padding="0 0 0 10px"))
-        self.children = [
-            self.summary,
-            self.loader,
-            self.filters,
-            w.HBox([self.graph_box, details_box], layout=w.Layout(width="100%")),
-            w.HTML(render.legend()),
-            self.table_widget,
-            self.export_box,
-        ]
+        self.details_box = w.Box([self.details], layout=w.Layout(
+            max_height=f"{graph_height + 20}px", overflow="auto", padding="0 0 0 10px"))
+        self.no_graph = w.HTML('<div style="padding:20px;color:#777">No contradictions to draw.</div>')
+        self.legend = w.HTML(render.legend())
+        parts = {"summary": self.summary, "loader": self.loader, "filters": self.filters, "graph": self.no_graph,
+                 "details": self.details_box, "legend": self.legend, "table": self.table_widget,
+                 "export": self.export_box}
+        for area, part in parts.items():
+            part.layout.grid_area = area
+        self._parts = list(parts.values())
+        self._graph_slot = list(parts).index("graph")
+        self.children = self._parts
+
         self.set_analysis(analysis if analysis is not None else _empty_analysis())
 
     # ------------------------------------------------------------ building
@@ -126,16 +132,16 @@ class Explorer(w.VBox):
 
     def _build_table(self):
         grid = dict(grid_template_columns=COLUMNS, grid_gap="0 8px", width="100%")
-        self.sort_button = w.Button(description="score ▼", tooltip="sort by score", layout=w.Layout(width="64px"))
+        self.sort_button = w.Button(description="score ▼", tooltip="sort by score", layout=w.Layout(width="76px"))
         self.sort_button.on_click(lambda _: self._toggle_sort())
         header = w.GridBox(
-            [self.sort_button] + [self._cell(f"<b>{h}</b>") for h in
+            [self.sort_button] + [self._cell(render.cell(h, bold=True)) for h in
                                   ("kind", "speaker A", "claim A", "speaker B", "claim B", "date")],
             layout=w.Layout(border_bottom="2px solid #ccc", **grid),
         )
         self._rows = []
         for slot in range(PAGE_SIZE):
-            button = w.Button(layout=w.Layout(width="64px"))
+            button = w.Button(layout=w.Layout(width="76px"))
             button.add_class("contra-row-select")
             button.on_click(lambda _, slot=slot: self._row_clicked(slot))
             cells = [self._cell() for _ in range(6)]
@@ -283,7 +289,7 @@ class Explorer(w.VBox):
             values = [r["kind"], r["speaker_a"], render.short(r["content_a"]), r["speaker_b"],
                       render.short(r["content_b"]), " / ".join(dates)]
             for cell, value in zip(cells, values):
-                cell.value = render.esc(value)
+                cell.value = render.cell(value)
         total = len(self._order)
         self.page_label.value = (f"&nbsp;rows {first + 1}–{first + len(shown)} of {total}&nbsp;" if total
                                  else "&nbsp;no contradictions match the filters&nbsp;")
@@ -295,25 +301,34 @@ class Explorer(w.VBox):
 
     # ------------------------------------------------------------ graph
     def _draw_graph(self):
-        old = self.sigma
         self.graph = graphview.build(self.view, self._claims, self._actors)
+        self._positions = graphview.layout(self.graph)
+        self._show_graph()
+
+    def _show_graph(self, selected_edge=None):
+        old = self.sigma
         if self.graph.number_of_nodes() == 0:
             self.sigma = None
-            self.graph_box.children = [w.HTML('<div style="padding:20px;color:#777">No contradictions to draw.</div>')]
+            shown = self.no_graph
         else:
-            self.sigma = graphview.sigma(self.graph, height=self._graph_height)
+            self.sigma = graphview.sigma(self.graph, self._positions, height=self._graph_height,
+                                         selected_edge=selected_edge)
+            self.sigma.add_class("contra-graph")
             self.sigma.observe(self._node_clicked, "selected_node")
             self.sigma.observe(self._edge_clicked, "selected_edge")
-            self.graph_box.children = [self.sigma]
+            shown = self.sigma
+        children = list(self._parts)
+        children[self._graph_slot] = shown
+        self.children = children
         if old is not None:
             old.close()
 
     def _node_clicked(self, change):
-        if not self._syncing and change["new"]:
+        if change["new"]:
             self.select_node(change["new"])
 
     def _edge_clicked(self, change):
-        if not self._syncing and change["new"]:
+        if change["new"]:
             self.select_edge(*change["new"])
 
     def select_node(self, node: str) -> None:
@@ -367,15 +382,10 @@ class Explorer(w.VBox):
         self.details.value = render.pair_details(i, pair, claim_a, claim_b, self._docs.get(pair["doc_a"]),
                                                  self._docs.get(pair["doc_b"]), why)
         self._draw_table()
-        if sync_graph and self.sigma is not None:
+        if sync_graph and self.graph is not None:
             a, b = graphview.claim_node(pair["claim_a"]), graphview.claim_node(pair["claim_b"])
             if self.graph.has_edge(a, b):
-                self._syncing = True
-                try:
-                    self.sigma.selected_node = None
-                    self.sigma.selected_edge = (a, b)
-                finally:
-                    self._syncing = False
+                self._show_graph(selected_edge=(a, b))
         return self.details.value
 
     # ------------------------------------------------------------ loader

@@ -11,6 +11,9 @@ import polars as pl
 from engine.explorer.render import EDGE_COLOURS, KIND_COLOURS, short
 
 
+HIDE_INFO_PANEL = True
+
+
 def actor_node(actor_id: str) -> str:
     return f"actor:{actor_id}"
 
@@ -59,14 +62,17 @@ def layout(g: nx.DiGraph, seed: int = 13) -> dict[str, dict[str, float]]:
     return {n: {"x": float(x), "y": float(y)} for n, (x, y) in pos.items()}
 
 
-def sigma(g: nx.DiGraph, height: int = 460):
-    """An ipysigma widget for `g` (its JavaScript ships inside the ipysigma package: no CDN)."""
+def sigma(g: nx.DiGraph, positions: dict, height: int = 460, selected_edge=None):
+    """An ipysigma widget for `g` (its JavaScript ships inside the ipysigma package: no CDN).
+
+    ipysigma reads `selected_edge` only when the view is first drawn, so showing another selected pair
+    means a new widget (same positions, so the picture stays put)."""
     from ipysigma import Sigma
 
-    return Sigma(
+    widget = Sigma(
         g,
         height=height,
-        layout=layout(g),
+        layout=positions,
         clickable_edges=True,
         node_color="kind",
         node_color_palette=KIND_COLOURS,
@@ -78,8 +84,12 @@ def sigma(g: nx.DiGraph, height: int = 460):
         edge_size_range=(1, 6),
         default_edge_type="arrow",
         label_density=2,
-        hide_info_panel=True,
+        hide_info_panel=HIDE_INFO_PANEL,
     )
+    if selected_edge is not None:
+        # set after construction: ipysigma 0.24's constructor check of `selected_edge` fails
+        widget.selected_edge = tuple(selected_edge)
+    return widget
 
 
 def pair_index(g: nx.DiGraph, source: str, target: str) -> int | None:

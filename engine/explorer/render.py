@@ -17,6 +17,7 @@ KIND_COLOURS = {
 }
 EDGE_COLOURS = {"contradicts": "#d62728", "asserts": "#c7c7c7"}
 
+PANE_STYLE = "line-height:1.4;font-size:13px"
 #: paragraphs longer than this are clipped around the sentence
 MAX_PARAGRAPH_CHARS = 1200
 
@@ -28,6 +29,12 @@ def esc(value) -> str:
 def short(text, limit: int = 140) -> str:
     text = " ".join(str(text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def cell(value, bold: bool = False) -> str:
+    """A table cell: escaped, compact (the HTML widget's default line height is a whole input row)."""
+    text = f"<b>{esc(value)}</b>" if bold else esc(value)
+    return f'<div class="contra-cell" style="line-height:1.3;font-size:12px;padding:3px 0">{text}</div>'
 
 
 def link(url, label) -> str:
@@ -128,7 +135,7 @@ def pair_details(i: int, pair: dict, claim_a: dict, claim_b: dict, doc_a: dict |
         f"<td>{num('similarity')}</td></tr></table>"
     )
     return (
-        f'<div class="contra-pair" data-row="{int(i)}">'
+        f'<div class="contra-pair" data-row="{int(i)}" style="{PANE_STYLE}">'
         f'<div style="font-size:110%"><b>Contradiction #{int(i) + 1}</b> · {esc(pair.get("kind"))}'
         f' · score <b>{num("score")}</b></div>'
         f"{scores}"
@@ -148,7 +155,7 @@ def actor_details(actor: dict, pairs: list[tuple[int, dict]]) -> str:
     )
     more = f"<div>… and {len(pairs) - 15} more</div>" if len(pairs) > 15 else ""
     return (
-        f'<div class="contra-actor"><div style="font-size:110%"><b>{esc(actor.get("name") or actor.get("actor_id"))}</b>'
+        f'<div class="contra-actor" style="{PANE_STYLE}"><div style="font-size:110%"><b>{esc(actor.get("name") or actor.get("actor_id"))}</b>'
         f' · {esc(actor.get("kind") or "actor")}</div>'
         + (f"<div>part of: {esc(actor['parent'])}</div>" if actor.get("parent") else "")
         + f"<div>aliases: {_chips(actor.get('aliases'))}</div>"
@@ -169,4 +176,4 @@ def legend() -> str:
     )
 
 
-HINT = '<div style="color:#777">Select a row in the table, or click a claim, an actor or a red edge in the graph.</div>'
+HINT = f'<div style="color:#777;{PANE_STYLE}">Select a row in the table, or click a claim, an actor or a red edge in the graph.</div>'

@@ -1,0 +1,221 @@
+"""The notebook explorer without a browser: filters drive table and graph, selection fills the details pane,
+document text is escaped, the loader and the export buttons work. Real analyses of real text throughout."""
+from __future__ import annotations
+
+import html
+
+import networkx as nx
+import polars as pl
+import pytest
+
+import engine
+from engine.config import DATA_DIR
+from engine.errors import EngineError, InputError
+from engine.explorer import Explorer, graphview, render
+
+HOSTILE = (
+    "Army spokesman Ali Hassan said government jets bombed the <script>alert('owned')</script> market "
+    "in Idlib on Monday. "
+    "The rebel council said government jets did not bomb the market in Idlib on Monday and that the "
+    "<img src=x onerror=alert(1)> story was invented."
+)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return engine.analyze(DATA_DIR / "seed", show_progress=False)
+
+
+@pytest.fixture()
+def explorer(seed):
+    return Explorer(seed)
+
+
+def _contradicts_edges(g: nx.DiGraph) -> int:
+    return sum(1 for *_, d in g.edges(data=True) if d["kind"] == "contradicts")
+
+
+def test_explore_returns_the_app_with_every_contradiction(seed):
+    ex = seed.explore()
+    assert isinstance(ex, Explorer)
+    assert ex.table.height == seed.contradictions.height > 0
+    assert ex.table["score"].to_list() == sorted(ex.table["score"].to_list(), reverse=True)
+    assert _contradicts_edges(ex.graph) == seed.contradictions.height
+    assert ex.sigma is not None and ex.sigma in ex.children
+    assert ex.details.value == render.HINT
+    # nodes: the claims of each pair and the actors asserting them, sized by degree, coloured by kind
+    kinds = nx.get_node_attributes(ex.graph, "kind")
+    assert set(kinds.values()) <= set(render.KIND_COLOURS)
+    assert "claim" in kinds.values() and len(set(kinds.values())) > 1
+    assert all(ex.graph.nodes[n]["size"] == ex.graph.degree(n) for n in ex.graph)
+
+
+def test_top_pair_details_show_both_claims_in_context(explorer, seed):
+    top = explorer.table.row(0, named=True)
+    value = explorer.select_pair(top["row"])
+    assert value == explorer.details.value
+    assert "Al-Tanaf" in value
+    for side in ("a", "b"):
+        assert html.escape(top[f"speaker_{side}"]) in value
+        assert html.escape(top[f"content_{side}"]) in value
+    assert value.count('<mark class="contra-sentence"') == 2  # each sentence highlighted in its paragraph
+    assert f"{top['contradiction_ab']:.3f}" in value and f"{top['contradiction_ba']:.3f}" in value
+    for entity in top["shared_entities"]:
+        assert html.escape(entity) in value
+    title = seed.documents["title"][0]
+    assert html.escape(title) in value
+    claim = seed.claims.filter(pl.col("claim_id") == top["claim_a"]).row(0, named=True)
+    assert html.escape(claim["cue"] or "—") in value and html.escape(claim["stance"]) in value
+    # the selected pair is the one edge the new graph view has selected
+    assert explorer.sigma.selected_edge == (graphview.claim_node(top["claim_a"]), graphview.claim_node(top["claim_b"]))
+
+
+def test_clicking_a_table_row_selects_that_pair(explorer):
+    row, button, cells = explorer._rows[0]
+    button.click()
+    assert explorer.selected == explorer.table["row"][0]
+    assert button.button_style == "info"
+    assert "Contradiction #1" in explorer.details.value
+
+
+def test_graph_clicks_reach_python(explorer):
+    found = explorer.view.contradictions
+    last = found.height - 1
+    a, b = graphview.claim_node(found["claim_a"][last]), graphview.claim_node(found["claim_b"][last])
+    # what the browser sends when an edge is clicked: the widget's selected_edge trait changes
+    explorer.sigma.selected_edge = (a, b)
+    assert explorer.selected == last
+    assert f"Contradiction #{last + 1}" in explorer.details.value
+
+    explorer.sigma.selected_node = graphview.claim_node(found["claim_b"][0])
+    assert explorer.selected == 0
+
+    actor = found["actor_a"][0]
+    explorer.sigma.selected_node = graphview.actor_node(actor)
+    assert explorer.selected is None
+    assert 'class="contra-actor"' in explorer.details.value
+    assert html.escape(actor) in explorer.details.value
+
+
+def test_filters_drive_table_and_graph(explorer, seed):
+    full_rows, full_nodes = explorer.table.height, explorer.graph.number_of_nodes()
+    top = explorer.table.row(0, named=True)
+
+    explorer.set_filters(text="Al-Tanaf")
+    assert 0 < explorer.table.height <= full_rows
+    for r in explorer.table.iter_rows(named=True):
+        assert "al-tanaf" in (r["content_a"] + r["content_b"] + r["speaker_a"] + r["speaker_b"]).lower()
+    assert _contradicts_edges(explorer.graph) == explorer.table.height
+
+    explorer.set_filters(actors=[top["actor_b"]])
+    wanted = seed.filter(actors=[top["actor_b"]]).contradictions
+    assert explorer.table.height == wanted.height > 0
+    assert set(explorer.table["claim_a"]) == set(wanted["claim_a"])
+
+    # the slider, as a user moves it (observer path, not set_filters)
+    explorer.set_filters()
+    explorer.score_filter.value = 1.0
+    assert explorer.table.height == seed.contradictions.filter(pl.col("score") >= 1.0).height
+    if explorer.table.height == 0:
+        assert explorer.sigma is None and explorer.no_graph in explorer.children
+        assert "no contradictions match" in explorer.page_label.value
+
+    explorer.reset_button.click()
+    assert explorer.table.height == full_rows and explorer.graph.number_of_nodes() == full_nodes
+    assert explorer.criteria() == {}
+
+    explorer.set_filters(doc_ids=[seed.documents["doc_id"][0]], min_score=top["score"])
+    assert explorer.table.height == seed.contradictions.filter(pl.col("score") >= top["score"]).height
+
+    with pytest.raises(EngineError, match="unknown actor"):
+        explorer.set_filters(actors=["nobody at all"])
+
+
+def test_selection_survives_a_filter_that_keeps_it(explorer):
+    top = explorer.table.row(0, named=True)
+    explorer.select_pair(top["row"])
+    explorer.set_filters(text="Al-Tanaf")
+    assert explorer.selected is not None
+    assert explorer.view.contradictions.row(explorer.selected, named=True)["claim_a"] == top["claim_a"]
+    explorer.set_filters(min_score=1.01)
+    assert explorer.selected is None and explorer.details.value == render.HINT
+
+
+def test_sort_and_pages(explorer):
+    scores = explorer.table["score"].to_list()
+    explorer.sort_button.click()
+    assert explorer.table["score"].to_list() == sorted(scores)
+    assert explorer.sort_button.description == "score ▲"
+    explorer.sort_button.click()
+    assert explorer.table["score"].to_list() == sorted(scores, reverse=True)
+    shown = [r for r, *_ in explorer._rows if r.layout.display != "none"]
+    assert len(shown) == min(len(scores), len(explorer._rows))
+    with pytest.raises(EngineError, match="no contradiction #"):
+        explorer.select_pair(len(scores))
+
+
+def test_hostile_text_is_shown_as_text():
+    ex = Explorer()
+    assert ex.table.height == 0 and ex.sigma is None
+    # threshold 0: every scored pair is listed, so the hostile claim is certainly in the table
+    ex.load(HOSTILE, show_progress=False, nli_threshold=0.0)
+    assert ex.progress.value == 100 and ex.progress.bar_style == "success"
+    assert any("<script>" in c for c in ex.analysis.claims["content"].to_list())
+    rows = [i for i, r in enumerate(ex.view.contradictions.iter_rows(named=True))
+            if "<script>" in r["content_a"] + r["content_b"]]
+    assert rows
+    value = ex.select_pair(rows[0])
+    assert "&lt;script&gt;alert(" in value
+    assert "<script" not in value and "<img" not in value
+    table_html = "".join(c.value for _, _, cells in ex._rows for c in cells)
+    assert "&lt;script&gt;" in table_html and "<script" not in table_html
+    for node, data in ex.graph.nodes(data=True):
+        if data["kind"] != "claim":
+            ex.select_node(node)
+            assert "<script" not in ex.details.value and "<img" not in ex.details.value
+
+
+def test_render_escapes_and_links_only_http():
+    text = 'Intro line.\nHe said <b onmouseover="x()">bold</b> things & more. Next.\nOther paragraph.'
+    start = text.index("He said")
+    end = text.index(" Next.")
+    out = render.highlight(text, start, end, (start, start + 2), (start + 8, end - 1))
+    assert "<b onmouseover" not in out and "&lt;b onmouseover=&quot;x()&quot;&gt;" in out
+    assert "Intro line" not in out and "Other paragraph" not in out  # only the sentence's paragraph
+    assert out.count('<mark class="contra-sentence"') == 1
+    assert render.link("javascript:alert(1)", "t") == "t"
+    assert render.link('https://example.org/a?b="c"', "<t>") == (
+        '<a href="https://example.org/a?b=&quot;c&quot;" target="_blank" rel="noopener noreferrer">&lt;t&gt;</a>'
+    )
+
+
+def test_export_writes_the_filtered_view(explorer, tmp_path):
+    top = explorer.table.row(0, named=True)
+    explorer.set_filters(text="Al-Tanaf")
+    written = explorer.export(tmp_path, formats=("graphml", "csv", "parquet"))
+    names = {p.name for p in written}
+    assert {"graph.graphml", "contradictions.csv", "claims.csv", "contradictions.parquet"} <= names
+    csv = pl.read_csv(tmp_path / "contradictions.csv")
+    assert csv.height == explorer.table.height
+    assert top["claim_a"] in csv["claim_a"].to_list()
+    assert pl.read_parquet(tmp_path / "contradictions.parquet").height == explorer.table.height
+    g = nx.read_graphml(tmp_path / "graph.graphml")
+    contradicts = [d for *_, d in g.edges(data=True) if d.get("kind") == "contradicts"]
+    assert len(contradicts) == explorer.table.height
+
+    explorer.export_dir.value = str(tmp_path / "clicked")
+    explorer.export_buttons[0].click()
+    assert (tmp_path / "clicked" / "graph.graphml").exists()
+    assert "wrote" in explorer.export_status.value
+
+
+def test_loader_reports_user_errors_in_one_line(tmp_path):
+    ex = Explorer()
+    ex.load_button.click()
+    assert "paste some text or give a path" in ex.load_status.value
+    ex.path_input.value = str(tmp_path / "missing-folder")
+    ex.load_button.click()
+    assert ex.progress.bar_style == "danger"
+    assert "missing-folder" in ex.load_status.value and "Traceback" not in ex.load_status.value
+    with pytest.raises(InputError):
+        ex.load(tmp_path / "missing-folder")
