@@ -1,0 +1,96 @@
+"""NLI throughput: the engine's ONNX Runtime path vs sentence_transformers.CrossEncoder.predict (fp32).
+
+Same weights (the shipped models/nli-minilm), same pairs (1,024 SNLI pairs; 256 with --quick), 2 threads,
+batch 32, measured side by side in one run. accuracy_delta = engine accuracy minus CrossEncoder accuracy on
+SICK TEST in points (on the benchmark pairs themselves with --quick).
+
+    flock /tmp/contra-heavy.lock python bench/bench_nli.py [--quick]
+
+Prints one JSON line: nli_pairs_per_s, crossencoder_pairs_per_s, nli_speedup_vs_crossencoder, accuracy_delta.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+THREADS = 2
+BATCH = 32
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _pairs(n: int):
+    from engine.nli import data
+
+    rows = data.snli().head(n)
+    return list(zip(rows["premise"], rows["hypothesis"])), rows["label"].to_list()
+
+
+def _timed(fn, pairs):
+    fn(pairs[:64])  # warm-up: first-call allocations and thread pools
+    t0 = time.perf_counter()
+    out = fn(pairs)
+    return out, time.perf_counter() - t0
+
+
+def run(quick: bool = False) -> dict:
+    os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+    import numpy as np
+    import torch
+    from sentence_transformers import CrossEncoder
+
+    from engine.nli import data
+    from engine.nli.export_onnx import export
+    from engine.nli.model import SHIPPED_DIR, load, onnx_file
+
+    torch.set_num_threads(THREADS)
+    if onnx_file(SHIPPED_DIR) is None:
+        export(SHIPPED_DIR)
+    pairs, gold = _pairs(256 if quick else 1024)
+
+    ours = load(None, backend="onnx", threads=THREADS)
+    ce = CrossEncoder(str(SHIPPED_DIR), device="cpu", max_length=128)
+    ce.model.float()  # the shipped weights are fp16 on disk: the baseline runs fp32
+    ce_labels = [ce.model.config.id2label[i].lower() for i in range(3)]
+
+    def ce_predict(p):
+        return np.asarray(ce.predict(p, batch_size=BATCH, show_progress_bar=False))
+
+    def our_predict(p):
+        return ours.predict(p, batch_size=BATCH)
+
+    ce_out, ce_s = _timed(ce_predict, pairs)
+    our_out, our_s = _timed(our_predict, pairs)
+
+    if quick:
+        acc_pairs, acc_gold, ce_acc_out, our_acc_out = pairs, gold, ce_out, our_out
+        acc_set = f"snli ({len(pairs)} bench pairs)"
+    else:
+        sick = data.sick(("TEST",))
+        acc_pairs, acc_gold = list(zip(sick["premise"], sick["hypothesis"])), sick["label"].to_list()
+        ce_acc_out, our_acc_out = ce_predict(acc_pairs), our_predict(acc_pairs)
+        acc_set = f"sick_test ({len(acc_pairs)})"
+    ce_acc = float(np.mean(np.array(ce_labels)[ce_acc_out.argmax(1)] == np.array(acc_gold)))
+    our_acc = float(np.mean(np.array(ours.labels)[our_acc_out.argmax(1)] == np.array(acc_gold)))
+    return {
+        "bench": "nli",
+        "pairs": len(pairs),
+        "threads": THREADS,
+        "batch_size": BATCH,
+        "onnx_file": ours.onnx_path.name,
+        "nli_pairs_per_s": round(len(pairs) / our_s, 1),
+        "crossencoder_pairs_per_s": round(len(pairs) / ce_s, 1),
+        "nli_speedup_vs_crossencoder": round(ce_s / our_s, 2),
+        "accuracy_set": acc_set,
+        "nli_accuracy": round(our_acc, 4),
+        "crossencoder_accuracy": round(ce_acc, 4),
+        "accuracy_delta": round(100 * (our_acc - ce_acc), 2),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(quick="--quick" in sys.argv[1:])))

