@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 from pathlib import Path
 
 import ipywidgets as w
@@ -32,6 +33,33 @@ def _empty_analysis():
 
     return Analysis(empty(DOCUMENTS), empty(SKIPPED), empty(CLAIMS), empty(ACTORS), empty(CANDIDATES),
                     empty(SCORED), empty(CONTRADICTIONS))
+
+
+class _StageHandler(logging.Handler):
+    """Moves the loader's bar on each INFO line the engine logs while it runs (one per stage or batch)."""
+
+    def __init__(self, explorer):
+        super().__init__(logging.INFO)
+        self.explorer = explorer
+
+    def emit(self, record):
+        bar = self.explorer.progress
+        bar.value = min(90, bar.value + max(1, (90 - bar.value) // 4))
+        self.explorer.load_status.value = render.esc(record.getMessage()[:200])
+
+
+@contextlib.contextmanager
+def _stage_progress(explorer):
+    log = logging.getLogger("engine")
+    handler, level = _StageHandler(explorer), log.level
+    log.addHandler(handler)
+    if log.getEffectiveLevel() > logging.INFO:
+        log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
 
 
 def _date(value) -> dt.date | None:
@@ -398,7 +426,7 @@ class Explorer(w.GridBox):
         self.load_status.value = "analysing…"
         self.load_output.clear_output()
         try:
-            with self.load_output:
+            with self.load_output, _stage_progress(self):
                 analysis = engine.analyze(sources, **options)
         except EngineError as e:
             self.progress.bar_style = "danger"
