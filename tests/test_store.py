@@ -21,7 +21,11 @@ from engine.store import Store
 
 pytestmark = pytest.mark.slow
 
-CONFIG = Config(show_progress=False)
+# The shipped NLI runs int8 ONNX with dynamic quantization: activation scales are computed per batch, so a
+# pair's probabilities shift (by up to ~0.2) with its batch-mates. Batch size 1 makes NLI a pure function of
+# the pair, which is what "A then B == A+B" can promise; with larger batches only the candidate pairs and
+# claims are exactly equal.
+CONFIG = Config(show_progress=False, nli_batch_size=1)
 
 
 def _write_jsonl(path: Path, frame: pl.DataFrame) -> Path:
@@ -55,14 +59,14 @@ def scores_by_pair(frame: pl.DataFrame) -> dict:
     return {tuple(sorted((r["claim_a"], r["claim_b"]))): r["score"] for r in frame.iter_rows(named=True)}
 
 
-def assert_same_result(got, want, tol=1e-4):
+def assert_same_result(got, want, tol=1e-6):
     cols = ["claim_id", "doc_id", "actor", "content", "start", "end"]
     assert got.claims.select(cols).sort("claim_id").equals(want.claims.select(cols).sort("claim_id"))
     assert pair_keys(got.candidates) == pair_keys(want.candidates)
     assert pair_keys(got.contradictions) == pair_keys(want.contradictions)
     g, w = scores_by_pair(got.scored), scores_by_pair(want.scored)
     assert g.keys() == w.keys()
-    assert max((abs(g[k] - w[k]) for k in g), default=0.0) < tol
+    assert max((abs(g[k] - w[k]) for k in g), default=0.0) <= tol
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +129,7 @@ import sys, engine.store as store
 from engine.config import Config
 store.SCORE_CHUNK = 16  # many small commits, so the kill lands between two of them
 store.EMBED_CHUNK = 8
-store.Store(sys.argv[1]).add(sys.argv[2:], Config(show_progress=False))
+store.Store(sys.argv[1]).add(sys.argv[2:], Config(show_progress=False, nli_batch_size=1))
 print("finished")
 """
 
@@ -165,8 +169,9 @@ def test_corrupt_store_is_a_one_line_store_error(tmp_path):
     assert "\n" not in str(info.value)
 
 
-def test_locked_store_is_a_store_error(stepwise):
-    store = stepwise[0]
+def test_locked_store_is_a_store_error(tmp_path):
+    store = Store(tmp_path / "locked")
+    store._connect().close()  # an empty store
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
                                "time.sleep(60)", str(store.db_path)],

@@ -1,0 +1,71 @@
+"""The Ray backend gives the local backend's results (Ray local mode, 2 workers, real models)."""
+import numpy as np
+import polars as pl
+import pytest
+
+ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'contra-engine[ray]')")
+
+from engine import datasets, embed  # noqa: E402
+from engine.backends import ray_backend  # noqa: E402
+from engine.config import ROOT_DIR, Config  # noqa: E402
+from engine.schema import CANDIDATES, SCORED, conform  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+# batch size 1: the int8 NLI model's scores depend on batch-mates otherwise (see tests/test_store.py)
+CONFIG = Config(show_progress=False, nli_batch_size=1)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT_DIR)}})
+    yield
+    ray_backend.shutdown()
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    text = " ".join(datasets.load("fnc1", limit=8)["text"].to_list())
+    parts = [s.strip() for s in text.replace("\n", " ").split(". ") if len(s.split()) >= 5]
+    return list(dict.fromkeys(parts))[:120]
+
+
+def test_encode_matches_local(sentences):
+    remote = ray_backend.encode(sentences, CONFIG)
+    embed._VECTOR_CACHE.clear()
+    local = embed.encode(sentences, CONFIG)
+    assert remote.shape == local.shape and remote.dtype == np.float32
+    assert np.abs(remote - local).max() < 1e-5
+    # work really was spread: two workers, each with its own process
+    assert len(ray_backend._POOL) == 2
+
+
+def test_score_pairs_matches_local(sentences):
+    from engine.nli import score_pairs
+
+    claims = pl.DataFrame({"claim_id": [f"c{i}" for i in range(40)], "content": sentences[:40]})
+    pairs = conform(pl.DataFrame({
+        "claim_a": [f"c{i}" for i in range(39)] + ["c0"] * 10,
+        "claim_b": [f"c{i + 1}" for i in range(39)] + [f"c{j}" for j in range(20, 30)],
+        "similarity": [0.5] * 49,
+    }), CANDIDATES)
+    remote = ray_backend.score_pairs(claims, pairs, CONFIG)
+    local = score_pairs(claims, pairs, CONFIG)
+    assert remote.columns == list(SCORED)
+    assert remote.select("claim_a", "claim_b").equals(local.select("claim_a", "claim_b"))
+    for column in ("score", "contradiction_ab", "contradiction_ba", "entailment_ab", "neutral_ba"):
+        assert np.abs(remote[column].to_numpy() - local[column].to_numpy()).max() < 1e-4
+
+
+def test_analyze_with_ray_backend_equals_local():
+    import engine
+
+    seed = str(datasets.path("seed"))
+    local = engine.analyze(seed, CONFIG)
+    remote = engine.analyze(seed, CONFIG, backend="ray")
+    key = lambda f: {tuple(sorted(p)) for p in f.select("claim_a", "claim_b").iter_rows()}  # noqa: E731
+    assert key(remote.candidates) == key(local.candidates)
+    assert key(remote.contradictions) == key(local.contradictions)
+    assert np.allclose(remote.scored.sort("claim_a", "claim_b")["score"].to_numpy(),
+                       local.scored.sort("claim_a", "claim_b")["score"].to_numpy(), atol=1e-4)
