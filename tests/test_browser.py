@@ -46,6 +46,8 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
             # tall enough for the whole explorer, so the screenshot is one view of it
             page = browser.new_page(viewport={"width": 1500, "height": VIEWPORT_HEIGHT})
             external = block_external(page)
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(lab.url(f"lab/tree/{NOTEBOOK.name}"))
             run_all_cells(page)
 
@@ -55,8 +57,12 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
             expect(top_row.locator(".contra-row-select").or_(failed).first).to_be_visible(timeout=150_000)
             if failed.count():
                 pytest.fail("a notebook cell failed in JupyterLab:\n" + failed.first.inner_text()[-3000:])
-            # the graph is drawn by ipysigma's WebGL canvases inside the explorer
-            expect(explorer.locator(".contra-graph canvas").first).to_be_attached(timeout=30_000)
+            # the graph is drawn by ipysigma's WebGL canvases, sized to their grid cell (a blank graph
+            # keeps the canvas default of 300x150 and logs "Sigma: Container has no width")
+            nodes = explorer.locator(".contra-graph canvas.sigma-nodes")
+            expect(nodes).to_have_count(1, timeout=30_000)
+            width, height = nodes.evaluate("c => [c.clientWidth, c.clientHeight]")
+            assert width > 400 and height >= 400, (width, height)
             details = explorer.locator(".contra-details")
             expect(details).to_contain_text("Select a row")
 
@@ -78,6 +84,8 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
             page.screenshot(path=str(shot), clip={"x": box["x"], "y": top, "width": box["width"],
                                                   "height": min(box["height"], VIEWPORT_HEIGHT - top)})
             assert not external, f"the explorer tried to reach the network: {external[:5]}"
+            assert not [e for e in errors if "Sigma" in e], errors
+            expect(explorer.locator(".contra-graph canvas.sigma-nodes")).to_have_count(1)
         finally:
             browser.close()
     assert shot.stat().st_size > 20_000

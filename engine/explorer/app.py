@@ -331,6 +331,10 @@ class Explorer(w.GridBox):
     def _draw_graph(self):
         self.graph = graphview.build(self.view, self._claims, self._actors)
         self._positions = graphview.layout(self.graph)
+        total = self.view.contradictions.height
+        note = (f" · the graph shows the strongest {graphview.MAX_PAIRS} of {total} pairs"
+                if total > graphview.MAX_PAIRS else "")
+        self.legend.value = render.legend() + (f'<div style="font-size:85%;color:#444">{note[3:]}</div>' if note else "")
         self._show_graph()
 
     def _show_graph(self, selected_edge=None):

@@ -12,6 +12,8 @@ from engine.explorer.render import EDGE_COLOURS, KIND_COLOURS, short
 
 
 HIDE_INFO_PANEL = True
+#: the graph draws at most this many pairs (the strongest; the view is sorted by score), the table lists all
+MAX_PAIRS = 400
 
 
 def actor_node(actor_id: str) -> str:
@@ -22,11 +24,13 @@ def claim_node(claim_id: str) -> str:
     return f"claim:{claim_id}"
 
 
-def build(view, claims_by_id: dict[str, dict], actors_by_id: dict[str, dict]) -> nx.DiGraph:
-    """Claims on either side of a contradiction in `view`, their actors (asserts edges), and contradicts edges
-    weighted by score. Node `size` is the degree; node `kind` is the actor's kind or "claim"."""
+def build(view, claims_by_id: dict[str, dict], actors_by_id: dict[str, dict],
+          limit: int = MAX_PAIRS) -> nx.DiGraph:
+    """Claims on either side of a contradiction in `view` (the strongest `limit`), their actors (asserts
+    edges), and contradicts edges weighted by score. Node `size` is the degree; `kind` the actor's kind or
+    "claim"."""
     g = nx.DiGraph()
-    found = view.contradictions
+    found = view.contradictions.head(limit)
     for i, row in enumerate(found.iter_rows(named=True)):
         for side in ("a", "b"):
             claim_id = row[f"claim_{side}"]
