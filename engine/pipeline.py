@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 
+import polars as pl
+
 from engine import actors, candidates, claims, contradictions, dedupe, embed, ingest, nli
 from engine.analysis import Analysis
 from engine.config import Config
@@ -43,11 +45,11 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
     claim_table = claims.extract(documents, config)
     claim_table, actor_table = actors.resolve(claim_table, documents, config)
 
-    vectors = embed.encode(claim_table["content"].to_list(), config)
+    vectors = embed.encode(model_text(claim_table), config)
     claim_table = dedupe.group(claim_table, vectors, config)  # wire copies: one claim, many sources
     unique = dedupe.representatives(claim_table)
     pairs = candidates.block(claim_table.filter(unique), vectors[unique], config)
-    scored = score_pairs(claim_table, pairs, config)
+    scored = score_pairs(claim_table.with_columns(content=pl.Series(model_text(claim_table))), pairs, config)
     found = contradictions.select(scored, claim_table, config)
 
     return Analysis(
@@ -60,6 +62,14 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
         contradictions=found,
         config=config,
     )
+
+
+def model_text(claim_table) -> list[str]:
+    """What the models see of a claim: its content, with a pronoun that stands for the speaker resolved
+    ("it had not carried out any strikes" said by Russia -> "Russia had not carried out any strikes")."""
+    if "content_resolved" in claim_table.columns:
+        return claim_table.select(pl.coalesce("content_resolved", "content")).to_series().to_list()
+    return claim_table["content"].to_list()
 
 
 def score_pairs(claim_table, pairs, config: Config):

@@ -1,0 +1,85 @@
+"""The reference case, end to end with the real shipped models: the seed article through API and CLI."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import polars as pl
+import pytest
+
+import engine
+from engine.actors import country_of
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "seed"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return engine.analyze(str(SEED), show_progress=False)
+
+
+def test_al_tanaf_pair_ranks_first_with_both_speakers(seed):
+    assert seed.contradictions.height >= 1
+    top = seed.contradictions.row(0, named=True)
+    sides = {top["speaker_a"]: top, top["speaker_b"]: top}
+    assert set(sides) == {"US defence officials", "Russia"}, (top["speaker_a"], top["speaker_b"])
+    us_side = "a" if top["speaker_a"] == "US defence officials" else "b"
+    ru_side = "b" if us_side == "a" else "a"
+    assert top[f"content_{us_side}"].startswith("Russian warplanes carried out raids in Al-Tanaf")
+    assert top[f"content_{ru_side}"].startswith("it had not carried out any strikes")
+    assert country_of(top[f"actor_{us_side}"], seed.actors) == "United States"
+    assert country_of(top[f"actor_{ru_side}"], seed.actors) == "Russia"
+    assert top["kind"] == "dispute"
+    assert top["score"] >= seed.config.nli_threshold
+
+
+def test_cooperation_statements_are_not_contradictions(seed):
+    cooperation = seed.contradictions.filter(
+        pl.col("content_a").str.contains("cooperation") & pl.col("content_b").str.contains("cooperation")
+    )
+    assert cooperation.height == 0, cooperation.select("content_a", "content_b").to_dicts()
+
+
+def test_no_claim_from_boilerplate(seed):
+    text = " ".join(seed.claims["sentence"].to_list())
+    for boilerplate in ("Skip to main content", "newsletter", "Sign up", "delivers independent", "republishing"):
+        assert boilerplate not in text
+
+
+def test_offsets_point_into_the_document(seed):
+    doc_text = seed.documents["text"][0]
+    for c in seed.claims.iter_rows(named=True):
+        assert doc_text[c["start"]:c["end"]] == c["sentence"] or c["truncated"]
+        assert doc_text[c["content_start"]:c["content_end"]] == c["content"]
+        if c["speaker_start"] is not None:
+            assert doc_text[c["speaker_start"]:c["speaker_end"]].strip() != ""
+
+
+def test_explain_graph_and_accounting(seed, tmp_path):
+    why = seed.explain(0)
+    assert "Al-Tanaf" in why["a"]["sentence"] + why["b"]["sentence"]
+    assert why["contradiction_a_then_b"] > 0 and why["contradiction_b_then_a"] > 0
+    assert seed.pairs_scored < seed.pairs_possible  # blocking: never all pairs
+    g = seed.graph
+    top = seed.contradictions.row(0, named=True)
+    assert g.has_edge(f"claim:{top['claim_a']}", f"claim:{top['claim_b']}", key="contradicts")
+    assert any(d["kind"] == "disagrees_with" for _, _, d in g.edges(data=True))
+    path = seed.to_graphml(tmp_path / "seed.graphml")
+    assert nx.read_graphml(path, force_multigraph=True).number_of_nodes() == g.number_of_nodes()
+    assert "1 received = 1 analysed + 0 skipped" in seed.summary()
+
+
+def test_cli_demo_prints_the_pair_and_writes_files(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "demo", "--out", str(tmp_path), "--no-progress"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    first = out.stdout.split(" 2. ")[0]
+    assert "US defence officials" in first and "Russia" in first and "Al-Tanaf" in first
+    assert "documents: 1 received = 1 analysed + 0 skipped" in out.stdout
+    for name in ("graph.graphml", "claims.parquet", "contradictions.parquet", "actors.parquet",
+                 "documents.parquet", "disagreements.graphml"):
+        assert (tmp_path / name).exists(), name
+    assert pl.read_parquet(tmp_path / "contradictions.parquet").height >= 1
