@@ -54,6 +54,8 @@ EXTRACTION_OPTIONS = ("max_document_bytes", "languages", "spacy_model", "min_cla
                       "max_sentence_chars", "include_unattributed")
 #: options that change NLI probabilities: scores are kept per distinct setup
 NLI_OPTIONS = ("nli_model", "nli_backend", "nli_max_length", "nli_combine")
+#: how a run executes, not what it computes: never inherited from the stored config
+RUNTIME_OPTIONS = ("backend", "threads", "show_progress", "strict")
 #: rows per committed chunk: a kill loses at most one chunk of work
 EMBED_CHUNK = 4096
 SCORE_CHUNK = 2048
@@ -196,7 +198,11 @@ class Store:
     # ------------------------------------------------------------------ config
     def _config(self, con, config: Config | None, options: dict) -> Config:
         stored = _one(con, "SELECT value FROM meta WHERE key = 'config'")
-        base = config or (_config_from_json(stored[0]) if stored else Config())
+        if config is None and stored:
+            # the analysis options carry over between calls; how this run executes does not
+            defaults = Config()
+            config = _config_from_json(stored[0]).replace(**{n: getattr(defaults, n) for n in RUNTIME_OPTIONS})
+        base = config or Config()
         config = base.replace(**options) if options else base
         if stored and self._exists(con, "documents"):
             before = _config_from_json(stored[0])
@@ -217,6 +223,8 @@ class Store:
         con = self._connect()
         try:
             config = self._config(con, config, options)
+            if config.threads:
+                os.environ.setdefault("OMP_NUM_THREADS", str(config.threads))
             documents, skipped = ingest.load_documents(sources, config)
             if config.strict and skipped.height:
                 first = skipped.row(0, named=True)

@@ -69,3 +69,16 @@ def test_analyze_with_ray_backend_equals_local():
     assert key(remote.contradictions) == key(local.contradictions)
     assert np.allclose(remote.scored.sort("claim_a", "claim_b")["score"].to_numpy(),
                        local.scored.sort("claim_a", "claim_b")["score"].to_numpy(), atol=1e-4)
+
+
+def test_store_with_ray_backend_equals_local(tmp_path):
+    import engine
+    from engine.store import Store
+
+    seed = str(datasets.path("seed"))
+    local = engine.analyze(seed, CONFIG)
+    stored = Store(tmp_path / "s").add(seed, CONFIG, backend="ray")
+    key = lambda f: {tuple(sorted(p)) for p in f.select("claim_a", "claim_b").iter_rows()}  # noqa: E731
+    assert stored.config.backend == "ray"
+    assert key(stored.scored) == key(local.scored)
+    assert key(stored.contradictions) == key(local.contradictions)
