@@ -85,6 +85,86 @@ def load_corpus(directory, limit: int | None = None, seed: int = 13) -> list[dic
     return corpus
 
 
+# ------------------------------------------------------------------ learned cue detector
+def cue_examples(corpus: list[dict], config: Config) -> tuple[list[list[str]], list[int]]:
+    """(features, label) for every candidate cue verb: label 1 when it lies in a gold Cue span."""
+    from engine import claims
+
+    lex = claims.load()
+    features, labels = [], []
+    texts = [d["text"] for d in corpus]
+    for k, parsed in claims.parse_documents(texts, config, progress=config.show_progress):
+        cue_chars = set().union(*[g["cue"] for g in corpus[k]["gold"]]) if corpus[k]["gold"] else set()
+        for start, end, doc in parsed:
+            if claims.headline_like(texts[k][start:end]):
+                continue
+            for tok in doc:
+                if tok.pos_ != "VERB" or tok.dep_ in ("amod", "compound", "aux", "auxpass"):
+                    continue
+                features.append(claims.cue_features(tok, lex))
+                labels.append(int(start + tok.idx in cue_chars))
+    return features, labels
+
+
+def fit_logistic(features: list[list[str]], labels: list[int], min_count: int = 2, l2: float = 1e-4,
+                 steps: int = 400, rate: float = 0.5) -> tuple[dict[str, float], float]:
+    """Plain L2 logistic regression on indicator features (numpy, full-batch Adam)."""
+    import numpy as np
+    from collections import Counter
+
+    counts = Counter(f for fs in features for f in set(fs) if f != "bias")
+    vocab = {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= min_count))}
+    rows, cols = [], []
+    for r, fs in enumerate(features):
+        for f in set(fs):
+            if f in vocab:
+                rows.append(r)
+                cols.append(vocab[f])
+    rows_a, cols_a = np.array(rows), np.array(cols)
+    y = np.array(labels, dtype=float)
+    n, w, b = len(labels), np.zeros(len(vocab)), 0.0
+    m, v, mb, vb = np.zeros_like(w), np.zeros_like(w), 0.0, 0.0
+    for step in range(1, steps + 1):
+        score = np.bincount(rows_a, weights=w[cols_a], minlength=n) + b
+        err = 1.0 / (1.0 + np.exp(-score)) - y
+        grad = np.bincount(cols_a, weights=err[rows_a], minlength=len(vocab)) / n + l2 * w
+        gb = err.mean()
+        m, v = 0.9 * m + 0.1 * grad, 0.999 * v + 0.001 * grad ** 2
+        mb, vb = 0.9 * mb + 0.1 * gb, 0.999 * vb + 0.001 * gb ** 2
+        w -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8) * 0.1
+        b -= rate * (mb / (1 - 0.9 ** step)) / (np.sqrt(vb / (1 - 0.999 ** step)) + 1e-8) * 0.1
+    weights = {f: round(float(w[i]), 4) for f, i in vocab.items() if abs(w[i]) >= 1e-3}
+    return weights, float(b)
+
+
+def train_cue_model(directory, out=None, exclude_sample: int | None = None, threshold: float = 0.5,
+                    config: Config | None = None) -> dict:
+    """Train the cue detector on a PolNeAR split and write data/lexicon/cue_model.json.
+
+    exclude_sample: leave out the same fixed random sample `evaluate(directory, limit=N)` scores, so that
+    it can serve as held-out data while tuning.
+    """
+    import json
+
+    from engine import claims
+
+    config = config or Config()
+    corpus = load_corpus(directory)
+    if exclude_sample:
+        held = {d["name"] for d in load_corpus(directory, exclude_sample)}
+        corpus = [d for d in corpus if d["name"] not in held]
+    features, labels = cue_examples(corpus, config)
+    weights, bias = fit_logistic(features, labels)
+    model = {"weights": weights, "bias": bias, "threshold": threshold,
+             "trained_on": f"{directory} ({len(corpus)} articles, {len(labels)} candidate verbs, "
+                           f"{sum(labels)} gold cues)"}
+    path = Path(out) if out else claims.CUE_MODEL
+    path.write_text(json.dumps(model, indent=0, sort_keys=True), encoding="utf-8")
+    claims.cue_model.cache_clear()
+    return {"path": str(path), "articles": len(corpus), "examples": len(labels), "positives": sum(labels),
+            "features": len(weights)}
+
+
 # ------------------------------------------------------------------ matching
 def _jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0

@@ -184,6 +184,63 @@ def headline_like(line: str) -> bool:
     return len(words) <= 25 and len(capital) >= 4 and titled / len(capital) >= 0.75
 
 
+# ------------------------------------------------------------------ learned cue detector
+CUE_MODEL = LEXICON_DIR / "cue_model.json"
+#: use the learned detector when its file exists (tests of the pure rules switch it off)
+USE_MODEL = True
+#: a verb from cues.csv is ignored when the model gives it less than threshold * DROP_FACTOR
+DROP_FACTOR = 0.3
+
+
+def cue_features(tok, lex: "Lexicon") -> list[str]:
+    """Sparse features of a candidate cue verb (names of the active indicator features)."""
+    lemma = tok.lemma_.lower()
+    deps = sorted({c.dep_ for c in tok.children})
+    subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+    cue = lex.verbs.get(lemma)
+    feats = [
+        "bias", f"lemma={lemma}", f"tag={tok.tag_}", f"dep={tok.dep_}", f"lemma_dep={lemma}|{tok.dep_}",
+        f"head_pos={tok.head.pos_}", f"head_dep={tok.dep_}|{tok.head.dep_}",
+        f"table={cue.role if cue else 'none'}", f"table_dep={cue.role if cue else 'none'}|{tok.dep_}",
+        f"prev={tok.nbor(-1).lower_ if tok.i > tok.sent.start else '<s>'}",
+        f"next={tok.nbor(1).lower_ if tok.i + 1 < tok.sent.end else '</s>'}",
+    ]
+    feats += [f"child={d}" for d in deps] + [f"lemma_child={lemma}|{d}" for d in deps if d in (
+        "ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "agent", "prep", "advcl", "dative")]
+    if subject is not None:
+        feats += [f"subj_pos={subject.pos_}", f"subj_ent={subject.ent_type_ or 'none'}",
+                  f"subj_lower={subject.lower_ if subject.pos_ == 'PRON' else subject.tag_}"]
+    else:
+        feats.append("subj=none")
+    if any(t.text in _QUOTES for t in tok.sent):
+        feats.append("sent_has_quote")
+    return feats
+
+
+@dataclass
+class CueModel:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, features: list[str]) -> float:
+        import math
+
+        score = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-max(min(score, 30.0), -30.0)))
+
+
+@lru_cache(maxsize=1)
+def cue_model() -> CueModel | None:
+    """The learned cue detector shipped in data/lexicon/cue_model.json (None when absent)."""
+    import json
+
+    if not CUE_MODEL.exists():
+        return None
+    data = json.loads(CUE_MODEL.read_text(encoding="utf-8"))
+    return CueModel(data["weights"], data["bias"], data["threshold"])
+
+
 # ------------------------------------------------------------------ frames in one sentence
 _QUOTES = set('"\u201c\u201d\u2018\u2019\'`') | {"``", "''"}
 _TRIM_LEFT = {"that", "and", "but", "or", "so", "as", ":", ";", ",", "-", "--", "\u2014", "\u2013"}
@@ -289,9 +346,9 @@ def _quote_spans(sent) -> list[tuple[int, int]]:
     open_at = sent.start if _open_quote_at_end(sent.doc.text[:sent.start_char]) else None
     for tok in sent:
         text = tok.text
-        if text in ("\u201c", "``") or (text == '"' and open_at is None):
+        if text in ("\u201c", "``") or (text in ('"', "''") and open_at is None):
             open_at = tok.i + 1
-        elif text in ("\u201d", "''") or (text == '"' and open_at is not None):
+        elif text == "\u201d" or (text in ('"', "''") and open_at is not None):
             if open_at is not None and tok.i > open_at:
                 spans.append((open_at, tok.i))
             open_at = None
@@ -316,9 +373,15 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
         return _subtree_span(objs[0])  # "said the discussions concerned X": a clause parsed as an object
     if objs and lemma not in _NO_OBJECT_CONTENT:
         start, end = _subtree_span(objs[0])
-        for child in verb.children:  # "accused X of Y", "blamed X for Y"
-            if child.dep_ == "prep" and child.i >= end and child.lower_ in _CONTENT_PREPS:
+        for child in sorted(verb.children, key=lambda c: c.i):
+            if child.i < end:
+                continue
+            # "accused X of Y", "blamed X for Y", "called X 'arbitrary'", "shows X with 47 percent"
+            if child.dep_ in ("oprd", "xcomp", "ccomp", "dative") or (
+                    child.dep_ == "prep" and (child.lower_ in _CONTENT_PREPS or child.i == end)):
                 end = child.right_edge.i + 1
+            elif not child.is_punct:
+                break
         return start, end
     if lemma not in _NO_OBJECT_CONTENT:
         for child in verb.children:  # "warned of X", "complained about X"
@@ -359,6 +422,7 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
     """Every attribution frame in a parsed sentence (spaCy Span), in cue order."""
     frames: list[Frame] = []
     doc = sent.doc
+    model = cue_model() if USE_MODEL else None
     for tok in sent:
         lower = tok.lower_
         if lower == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
@@ -386,6 +450,12 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
             continue
         lemma = tok.lemma_.lower()
         cue = lex.verbs.get(lemma)
+        if model is not None and tok.pos_ == "VERB" and (cue is None or cue.kind == "verb"):
+            probability = model.probability(cue_features(tok, lex))
+            if cue is None and probability >= model.threshold:
+                cue = Cue(lemma, "verb", "assert", "learned")
+            elif cue is not None and probability < model.threshold * DROP_FACTOR:
+                continue  # a table verb used in a way that is not an attribution here
         if cue is None or cue.kind not in ("verb", "light"):
             continue
         if cue.kind == "light":
@@ -592,7 +662,9 @@ def _open_quote_at_end(text: str) -> bool:
     curly = text.count("\u201c") - text.count("\u201d")
     if curly:
         return curly > 0
-    return text.count('"') % 2 == 1
+    if '"' in text:
+        return text.count('"') % 2 == 1
+    return text.count("''") % 2 == 1  # newspapers that write quotes as two apostrophes
 
 
 def _resolved_content(doc, frame: Frame, speaker: Mention | None) -> str:
@@ -651,14 +723,19 @@ def _quote_back(text: str, block_start: int, pos: int) -> int | None:
     prefix = text[block_start:pos]
     if not _open_quote_at_end(prefix):
         return None
-    mark = max(prefix.rfind("\u201c"), prefix.rfind('"') if prefix.count("\u201c") == 0 else -1)
-    return block_start + mark + 1 if mark >= 0 else None
+    if "\u201c" in prefix:
+        mark, width = prefix.rfind("\u201c"), 1
+    elif '"' in prefix:
+        mark, width = prefix.rfind('"'), 1
+    else:
+        mark, width = prefix.rfind("''"), 2
+    return block_start + mark + width if mark >= 0 else None
 
 
 def _quote_forward(text: str, pos: int, block_end: int) -> int | None:
     """End (before the mark) of the quotation that closes after `pos` within the block."""
     rest = text[pos:block_end]
-    found = [i for i in (rest.find("\u201d"), rest.find('"')) if i >= 0]
+    found = [i for i in (rest.find("\u201d"), rest.find('"'), rest.find("''")) if i >= 0]
     return pos + min(found) if found else None
 
 
@@ -722,10 +799,13 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
             if emitted:
                 last = rows[-1]
                 cs, ce = last["content_start"], last["content_end"]
-                is_quote = text[max(cs - 1, 0):cs] in _QUOTE_CHARS or text[ce:ce + 2].lstrip(",.")[:1] in _QUOTE_CHARS
+                after = text[ce:ce + 3].lstrip(",.")
+                is_quote = (text[max(cs - 1, 0):cs] in _QUOTE_CHARS or text[max(cs - 2, 0):cs] == "''"
+                            or after[:1] in _QUOTE_CHARS or after.startswith("''"))
                 quoted = (last.get("continues") and quoted) or (last if is_quote else None)
                 continue
-            if quoted is not None and not kept and s_start >= covered_until and text[s_start] in _OPENING:
+            if (quoted is not None and not kept and s_start >= covered_until
+                    and (text[s_start] in _OPENING or text.startswith("''", s_start))):
                 row = _continuation(quoted, text, doc, sent, block_start, block_end, s_start, s_end, config, lex,
                                     aliases)
                 if row is not None:
@@ -797,6 +877,7 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
     end_cut, truncated = _truncate(start, end, config)
     ce_cut = min(ce, max(cs, end_cut)) if truncated else ce
     ss, se = _char_span(doc, frame.speaker, block_start)
+    cue_tok = doc[frame.cue_i]
     resolved = _resolved_content(doc, frame, speaker)
     if ce_cut != ce or cs != _char_span(doc, frame.content, block_start)[0]:
         resolved = text[cs:ce_cut]
@@ -826,6 +907,7 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
         "reported_by": frame.reported_by,
         "content_resolved": resolved,
         "continues": None,
+        "cue_start": block_start + cue_tok.idx,
     }
 
 
@@ -890,6 +972,7 @@ def _unattributed(doc_id, text, doc, sent, block_start, s_start, s_end, source, 
         "reported_by": None,
         "content_resolved": text[cs:ce_cut],
         "continues": None,
+        "cue_start": None,
     }
 
 
@@ -901,6 +984,7 @@ _EXTRA = {
     "reported_by": pl.Utf8,
     "content_resolved": pl.Utf8,
     "continues": pl.Utf8,
+    "cue_start": pl.Int64,  # where the cue word starts in the text (null when unattributed)
 }
 
 

@@ -138,8 +138,18 @@ def test_quote_continuation_after_said_in_a_statement(sample):
 
 
 def test_belief_and_intention_cues(sample):
-    row = one(sample["claims"], "to see the bill move forward", cue="wants")
+    row = one(sample["claims"], "we need to focus all of our energy on helping the people of Flint", cue="believed")
+    assert row["speaker"] == "Snyder"
+    row = one(sample["claims"], "to support, in some fashion, at least 100 candidates", cue="plans")
     assert row["speaker"] == "Clinton"
+
+
+def test_learned_cue_detector_adds_verbs_outside_the_table(sample):
+    # "compared" is not in data/lexicon/cues.csv: the detector trained on PolNeAR finds it
+    assert claims.cue_model() is not None and "compare" not in claims.load().verbs
+    row = one(sample["claims"], "anti-global ideologies with that of 20th century dictators")
+    assert row["cue"] == "compared" and row["speaker"].startswith("Mexican President")
+    assert row["stance"] == "assert"
 
 
 def test_unattributed_sentences_go_to_the_outlet(seed):
