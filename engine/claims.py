@@ -514,6 +514,8 @@ class DocState:
     mentions: list[Mention] = field(default_factory=list)
     #: surname / last token (lowercase) -> fullest noun phrase naming that person
     persons: dict[str, str] = field(default_factory=dict)
+    #: surname (lowercase) -> "m" / "f", learned from honorifics and from pronouns resolved earlier
+    genders: dict[str, str] = field(default_factory=dict)
     sent_no: int = 0
 
 
@@ -553,6 +555,10 @@ def _register_persons(doc, state: DocState) -> None:
                     and doc[child.left_edge.i].pos_ == "DET" and not any(t.pos_ == "VERB" for t in child.subtree)):
                 full = doc[full.start:child.right_edge.i + 1]
         key = ent[-1].lower_.replace("\u2019s", "").replace("'s", "")
+        if ent.start > 0 and doc[ent.start - 1].lower_ in _HONORIFIC_GENDER:
+            state.genders.setdefault(key, _HONORIFIC_GENDER[doc[ent.start - 1].lower_])
+        elif len(ent) > 1 and ent[0].lower_ in first_names():
+            state.genders.setdefault(key, first_names()[ent[0].lower_])
         text = _clean(full.text)
         if len(text) > len(state.persons.get(key, "")):
             state.persons[key] = text
@@ -569,11 +575,47 @@ def _full_name(doc, span: tuple[int, int], head, state: DocState) -> str:
     return text
 
 
+_MALE, _FEMALE = {"he", "him", "his"}, {"she", "her", "hers"}
+_HONORIFIC_GENDER = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+
+
+@lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """data/lexicon/first_names.csv: common first names -> m / f (only used to pick he/she antecedents)."""
+    path = LEXICON_DIR / "first_names.csv"
+    if not path.exists():
+        return {}
+    return {row["first_name"].lower(): row["gender"] for row in read_csv(path, ("first_name", "gender"))}
+
+
+def _surname(text: str) -> str:
+    words = re.sub(r"['\u2019]s$", "", text.strip()).split()
+    return words[-1].lower().strip(",.") if words else ""
+
+
+def _gender(mention: Mention, state: DocState) -> str | None:
+    known = state.genders.get(_surname(mention.text)) or state.genders.get(_surname(mention.full))
+    if known:
+        return known
+    names = first_names()
+    for text in (mention.text, mention.full):
+        words = [w.lower().strip(",.") for w in text.split()]
+        if words and words[-1] in names and len(words) == 1:
+            return names[words[-1]]  # a first name alone ("Nicole")
+        for word in words[:-1]:
+            if word in names:
+                return names[word]
+    return None
+
+
 def _resolve(pronoun, state: DocState, pos: int, exclude: tuple[int, int] = (0, 0)) -> Mention | None:
-    """Latest fitting mention before `pos` (outside `exclude`): salient ones in the last 3 sentences first."""
+    """Latest fitting mention before `pos` (outside `exclude`): salient ones in the last 3 sentences first.
+    he/she skip persons known (from an honorific or an earlier pronoun) to be of the other gender."""
     lower = pronoun.lower_
     if lower in _PRONOUNS_PERSON:
-        fits = lambda m: m.kind == "person" and not m.plural  # noqa: E731
+        want = "m" if lower in _MALE else "f"
+        fits = lambda m: (m.kind == "person" and not m.plural  # noqa: E731
+                          and _gender(m, state) in (want, None))
     elif lower in _PRONOUNS_THING:
         fits = lambda m: m.kind == "thing" and not m.plural  # noqa: E731
     elif lower in _PRONOUNS_PLURAL:
@@ -643,12 +685,16 @@ def _speaker_mention(doc, frame: Frame, base: int, state: DocState) -> Mention |
         found = _resolve(head, state, pos, content)
         if found is None:
             return Mention(pos, state.sent_no, written, written, _kind_of(head), plural, True)
+        if head.lower_ in _MALE | _FEMALE and found.kind == "person":
+            state.genders.setdefault(_surname(found.text), "m" if head.lower_ in _MALE else "f")
         return Mention(pos, state.sent_no, found.text, found.full, found.kind, found.plural, True)
     # "his ministry", "its spokesman": possessive pronoun in front of the head
     poss = [c for c in head.children if c.dep_ == "poss" and c.lower_ in (_PRONOUNS_PERSON | _PRONOUNS_THING
                                                                           | _PRONOUNS_PLURAL)]
     if poss:
         found = _resolve(poss[0], state, pos)
+        if found is not None and poss[0].lower_ in _MALE | _FEMALE and found.kind == "person":
+            state.genders.setdefault(_surname(found.text), "m" if poss[0].lower_ in _MALE else "f")
         if found is not None:
             rest = _clean(doc[poss[0].i + 1:j].text)
             return Mention(pos, state.sent_no, f"{found.text}'s {rest}", f"{found.full}'s {rest}",

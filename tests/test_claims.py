@@ -138,10 +138,11 @@ def test_quote_continuation_after_said_in_a_statement(sample):
 
 
 def test_belief_and_intention_cues(sample):
+    # "... saying she hadn't yet called for the governor's resignation because she believed “we need ...”"
     row = one(sample["claims"], "we need to focus all of our energy on helping the people of Flint", cue="believed")
-    assert row["speaker"] == "Snyder"
+    assert row["speaker"] == "Erin Brockovich"  # 'she': not the (male) governor mentioned last
     row = one(sample["claims"], "to support, in some fashion, at least 100 candidates", cue="plans")
-    assert row["speaker"] == "Clinton"
+    assert row["speaker_mention"] == "He" and row["speaker"] == "Bernie Sanders"
 
 
 def test_learned_cue_detector_adds_verbs_outside_the_table(sample):
