@@ -68,6 +68,7 @@ class Resolver:
                 self.actors[row["actor"]] = Actor(row["actor"], row["kind"] or "organisation", row["parent"] or None)
         for country in set(self.lex.country_names.values()) | set(self.lex.capitals.values()):
             self.actors.setdefault(country, Actor(country, "country", None))
+        self._patterns: dict[bool, re.Pattern] = {}
         self.used: dict[str, Actor] = {}
         self.evidence: dict[str, set[str]] = defaultdict(set)
         self.aliases_seen: dict[str, set[str]] = defaultdict(set)
@@ -92,21 +93,28 @@ class Resolver:
         self.evidence[actor_id].add(f"{alias!r}: {reason}")
 
     # ---------------------------------------------------------------- pieces
+    def _country_pattern(self, capitals: bool) -> re.Pattern:
+        """One alternation over every country name, demonym (and capital): long names case-insensitive,
+        short ones ("US", "UK") only in capitals so that "us" never means the United States."""
+        cached = self._patterns.get(capitals)
+        if cached is None:
+            names = dict(self.lex.country_names)
+            if capitals:
+                names.update({k: v for k, v in self.lex.capitals.items() if k not in names})
+            long = sorted((n for n in names if len(n) > 3), key=len, reverse=True)
+            short = sorted((n.upper() for n in names if 1 < len(n) <= 3), key=len, reverse=True)
+            parts = [f"(?i:{'|'.join(re.escape(n) for n in long)})"] if long else []
+            parts += [f"(?:{'|'.join(re.escape(n) for n in short)})"] if short else []
+            cached = self._patterns[capitals] = re.compile(rf"(?<![\w.])(?:{'|'.join(parts)})(?!\w)")
+        return cached
+
     def country_in(self, text: str, capitals: bool = True) -> str | None:
         """First country named in `text` by name, demonym (or capital) as a whole word."""
-        best = None
-        for key, table in ((1, self.lex.country_names), (2, self.lex.capitals if capitals else {})):
-            for name, country in table.items():
-                if len(name) < 2:
-                    continue
-                pattern = rf"(?<![\w.]){re.escape(name)}(?![\w])"
-                flags = 0 if len(name) <= 3 else re.I  # "US" but not "us"
-                found = re.search(pattern, text if flags == 0 else text, flags)
-                if found is None and flags == 0:
-                    found = re.search(rf"(?<![\w.]){re.escape(name.upper())}(?![\w])", text)
-                if found and (best is None or found.start() < best[0]):
-                    best = (found.start(), country)
-        return best[1] if best else None
+        found = self._country_pattern(capitals).search(text or "")
+        if found is None:
+            return None
+        key = norm(found.group())
+        return self.lex.country_names.get(key) or (self.lex.capitals.get(key) if capitals else None)
 
     def body_in(self, text: str) -> str | None:
         key = f" {norm(text)} "

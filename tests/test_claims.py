@@ -46,9 +46,10 @@ def one(table: pl.DataFrame, needle: str, **equal) -> dict:
     return rows.row(0, named=True)
 
 
-def test_columns_follow_the_schema(seed):
+def test_columns_follow_the_schema(seed, sample):
     assert seed.columns[: len(CLAIMS)] == list(CLAIMS)
-    assert seed["claim_id"].n_unique() == seed.height
+    for table in (seed, sample["claims"]):
+        assert table["claim_id"].n_unique() == table.height
 
 
 def test_offsets_index_the_document_text(seed, seed_text, sample):
