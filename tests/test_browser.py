@@ -57,12 +57,14 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
             expect(top_row.locator(".contra-row-select").or_(failed).first).to_be_visible(timeout=150_000)
             if failed.count():
                 pytest.fail("a notebook cell failed in JupyterLab:\n" + failed.first.inner_text()[-3000:])
-            # the graph is drawn by ipysigma's WebGL canvases, sized to their grid cell (a blank graph
-            # keeps the canvas default of 300x150 and logs "Sigma: Container has no width")
+            # the graph is drawn by ipysigma's WebGL canvases, sized once to their grid cell: a blank graph
+            # keeps the canvas default of 300x150 ("Sigma: Container has no width"), a graph measured
+            # before the grid applied is wider than its cell and drawn off-centre
             nodes = explorer.locator(".contra-graph canvas.sigma-nodes")
             expect(nodes).to_have_count(1, timeout=30_000)
-            width, height = nodes.evaluate("c => [c.clientWidth, c.clientHeight]")
-            assert width > 400 and height >= 400, (width, height)
+            canvas, cell, height = nodes.evaluate(
+                "c => [c.clientWidth, c.closest('.contra-graph').getBoundingClientRect().width, c.clientHeight]")
+            assert 400 < canvas <= cell + 2 and height >= 400, (canvas, cell, height)
             details = explorer.locator(".contra-details")
             expect(details).to_contain_text("Select a row")
 
@@ -83,6 +85,14 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
             top = max(0.0, box["y"])
             page.screenshot(path=str(shot), clip={"x": box["x"], "y": top, "width": box["width"],
                                                   "height": min(box["height"], VIEWPORT_HEIGHT - top)})
+
+            # a selection made in the graph travels to Python too: pick an actor with the graph's search box
+            explorer.locator(".contra-graph .choices").first.click()
+            explorer.locator(".contra-graph input.choices__input--cloned").press_sequentially("actor:", delay=20)
+            explorer.locator(".contra-graph .choices__list--dropdown .choices__item--choice",
+                             has_text="actor:").first.click()
+            expect(details.locator(".contra-actor")).to_be_visible(timeout=30_000)
+
             assert not external, f"the explorer tried to reach the network: {external[:5]}"
             assert not [e for e in errors if "Sigma" in e], errors
             expect(explorer.locator(".contra-graph canvas.sigma-nodes")).to_have_count(1)

@@ -41,7 +41,7 @@ def test_notebook_runs_top_to_bottom(monkeypatch):
                       and ("explore()" in c.source or "Explorer(" in c.source)]
     assert len(explorer_cells) >= 1
     for i in explorer_cells:
-        views = [o for o in outputs[i] if o.output_type == "execute_result" and WIDGET_VIEW in o.get("data", {})]
+        views = [o for o in outputs[i] if WIDGET_VIEW in o.get("data", {})]
         assert views, f"cell {i} shows no widget"
 
     state = nb.metadata["widgets"][WIDGET_STATE]["state"]

@@ -74,13 +74,14 @@ def _date(value) -> dt.date | None:
 class Explorer(w.GridBox):
     """Interactive contradiction map for an `engine.Analysis` (or an empty one to fill from the loader).
 
-    A grid, not nested boxes: ipysigma draws when its view is displayed and measures its container then;
-    inside nested boxes that container has no width yet and the graph stays blank. As a direct child of
-    the displayed grid (in the one cell no other part names) it gets its width."""
+    A grid, not nested boxes: ipysigma sizes its canvas once, when its view is displayed. Inside nested
+    boxes its container has no width yet (a blank graph); as a direct child of the grid it has one, and
+    the grid's columns come from a stylesheet (render.STYLE, in the first child) so they already apply
+    then — the widgets' own layout styles arrive later and alone would leave the canvas full width."""
 
     def __init__(self, analysis=None, *, graph_height: int = 460, export_dir: str = "explorer-export"):
         super().__init__(layout=w.Layout(
-            width="100%", grid_template_columns="58% 42%", grid_gap="6px 0",
+            width="100%", grid_template_columns="minmax(0, 58fr) minmax(0, 42fr)", grid_gap="6px 0",
             grid_template_areas=GRID_AREAS))
         self.add_class("contra-explorer")
         self._graph_height = graph_height
@@ -108,11 +109,19 @@ class Explorer(w.GridBox):
                  "export": self.export_box}
         for area, part in parts.items():
             part.layout.grid_area = area
+            part.add_class(f"contra-area-{area}")
         self._parts = list(parts.values())
         self._graph_slot = list(parts).index("graph")
         self.children = self._parts
 
         self.set_analysis(analysis if analysis is not None else _empty_analysis())
+
+    def _ipython_display_(self, **kwargs):
+        # the stylesheet goes out first, as its own output, so the grid is laid out before ipysigma measures
+        from IPython.display import HTML, display
+
+        display(HTML(render.STYLE))
+        display(self._repr_mimebundle_(**kwargs), raw=True)
 
     # ------------------------------------------------------------ building
     def _build_loader(self):
@@ -221,7 +230,7 @@ class Explorer(w.GridBox):
             self.text_filter.value = ""
             self.since_filter.value = None
             self.until_filter.value = None
-        self.summary.value = f'<div style="color:#333">{render.esc(analysis.summary())}</div>'
+        self.summary.value = render.STYLE + f'<div style="color:#333">{render.esc(analysis.summary())}</div>'
         self.refresh()
 
     def criteria(self) -> dict:
@@ -346,6 +355,7 @@ class Explorer(w.GridBox):
             self.sigma = graphview.sigma(self.graph, self._positions, height=self._graph_height,
                                          selected_edge=selected_edge)
             self.sigma.add_class("contra-graph")
+            self.sigma.add_class("contra-area-graph")
             self.sigma.observe(self._node_clicked, "selected_node")
             self.sigma.observe(self._edge_clicked, "selected_edge")
             shown = self.sigma

@@ -176,4 +176,19 @@ def legend() -> str:
     )
 
 
+#: grid placement by CSS class: it applies as soon as the parts are in the page (see Explorer)
+STYLE = """<style>
+.contra-explorer { display: grid; grid-template-columns: minmax(0, 58fr) minmax(0, 42fr);
+  grid-template-areas: "summary summary" "loader loader" "filters filters" "graph details" "legend legend"
+                       "table table" "export export"; }
+.contra-explorer > .contra-area-summary { grid-area: summary; }
+.contra-explorer > .contra-area-loader { grid-area: loader; }
+.contra-explorer > .contra-area-filters { grid-area: filters; }
+.contra-explorer > .contra-area-graph { grid-area: graph; min-width: 0; overflow: hidden; }
+.contra-explorer > .contra-area-details { grid-area: details; }
+.contra-explorer > .contra-area-legend { grid-area: legend; }
+.contra-explorer > .contra-area-table { grid-area: table; }
+.contra-explorer > .contra-area-export { grid-area: export; }
+</style>"""
+
 HINT = f'<div style="color:#777;{PANE_STYLE}">Select a row in the table, or click a claim, an actor or a red edge in the graph.</div>'
