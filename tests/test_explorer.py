@@ -153,6 +153,22 @@ def test_filters_drive_table_and_graph(explorer, wide):
         explorer.set_filters(actors=["nobody at all"])
 
 
+def test_date_range_appears_for_dated_documents(explorer, wide):
+    assert explorer.dates_box.layout.display == "none"  # the seed file carries no date
+    day = "2016-06-18"
+    dated = dataclasses.replace(wide, documents=wide.documents.with_columns(published=pl.lit(day)),
+                                claims=wide.claims.with_columns(published=pl.lit(day)))
+    ex = Explorer(dated)
+    assert ex.dates_box.layout.display is None
+    ex.set_filters(since=day, until=day)
+    assert ex.criteria() == {"since": day, "until": day}
+    assert ex.table.height == wide.contradictions.height
+    ex.set_filters(since="2016-06-19")
+    assert ex.table.height == 0
+    with pytest.raises(EngineError, match="not a date"):
+        ex.set_filters(until="June 2016")
+
+
 def test_selection_survives_a_filter_that_keeps_it(explorer):
     top = _row_with(explorer, "Al-Tanaf")
     explorer.select_pair(top["row"])

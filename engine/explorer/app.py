@@ -260,6 +260,9 @@ class Explorer(w.GridBox):
         unknown = [d for d in doc_ids or () if d not in docs]
         if unknown:
             raise EngineError(f"unknown document(s): {', '.join(unknown)}")
+        for name, value in (("since", since), ("until", until)):
+            if value and _date(value) is None:
+                raise EngineError(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
         with self._hold():
             self.actor_filter.value = tuple(actors or ())
             self.doc_filter.value = tuple(doc_ids or ())
