@@ -333,6 +333,8 @@ def _subject(verb, depth: int = 0):
                 if objs:
                     return objs[0]
         return None
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head  # "a statement saying that ...", "a petition calling on him to ..."
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         inherited = _subject(verb.head, depth + 1)
         # "it would be unrealistic to expect": an expletive 'it' is nobody's speaker
@@ -480,6 +482,9 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
         subject = _subject(tok)
         if cue.role in ("belief", "intention") and (subject is None or subject.lower_ in _FIRST_SECOND):
             continue  # "I think", "you know", "we want": conversational, rarely a claim of its own
+        if subject is not None and subject.lower_ in _FIRST_SECOND and any(
+                qs <= tok.i < qe for qs, qe in _quote_spans(sent)):
+            continue  # "I said ..." inside somebody's quotation: part of that quotation
         antecedent = None
         if subject is not None and subject.lower_ in _RELATIVE and tok.dep_ == "relcl":
             antecedent = tok.head.i
