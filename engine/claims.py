@@ -245,7 +245,7 @@ def cue_model() -> CueModel | None:
 _QUOTES = set('"\u201c\u201d\u2018\u2019\'`') | {"``", "''"}
 _TRIM_LEFT = {"that", "and", "but", "or", "so", "as", ":", ";", ",", "-", "--", "\u2014", "\u2013"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_SPEAKER_CUT = {"appos", "relcl", "acl", "punct", "advcl", "parataxis", "cc", "conj"}
+_SPEAKER_CUT = {"appos", "relcl", "acl", "punct", "advcl", "parataxis", "npadvmod"}
 _NO_OBJECT_CONTENT = {"say", "tell", "ask", "add", "write", "continue", "post", "know", "think", "feel", "see"}
 _CONTENT_PREPS = {"of", "about", "over", "on", "for", "that", "against", "to"}
 _PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers"}
@@ -308,8 +308,12 @@ def _speaker_span(head) -> tuple[int, int]:
         if child.dep_ in _SPEAKER_CUT or (child.dep_ == "prep" and child.i > head.i
                                           and child.right_edge.i - child.i > 6):
             cut.update(t.i for t in child.subtree)
-    keep = [t.i for t in head.subtree if t.i not in cut] or [head.i]
-    i, j = min(keep), max(keep) + 1
+    keep = {t.i for t in head.subtree if t.i not in cut}
+    i, j = head.i, head.i + 1  # the contiguous run of kept tokens around the head
+    while i - 1 in keep:
+        i -= 1
+    while j in keep:
+        j += 1
     doc = head.doc
     while i < j - 1 and (doc[i].is_punct or doc[i].text in _QUOTES):
         i += 1
@@ -333,7 +337,8 @@ def _subject(verb, depth: int = 0):
                 if objs:
                     return objs[0]
         return None
-    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
+    if (verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN")
+            and verb.head.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")):
         return verb.head  # "a statement saying that ...", "a petition calling on him to ..."
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         inherited = _subject(verb.head, depth + 1)
