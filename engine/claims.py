@@ -391,9 +391,11 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
                 break
         return start, end
     if lemma not in _NO_OBJECT_CONTENT:
-        for child in verb.children:  # "warned of X", "complained about X"
-            if child.dep_ == "prep" and child.i > verb.i and child.lower_ in _CONTENT_PREPS:
-                return child.i + 1, child.right_edge.i + 1
+        # "warned of X", "complained about X", "responded on Sunday to accusations that ...": the longest
+        preps = [c for c in verb.children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _CONTENT_PREPS]
+        if preps:
+            best = max(preps, key=lambda c: c.right_edge.i - c.i)
+            return best.i + 1, best.right_edge.i + 1
     # "Y, X said": the cue hangs off the content's verb
     head = verb.head
     if verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and head is not verb and head.pos_ in ("VERB", "AUX"):
@@ -405,10 +407,13 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
     frame = {t.i for c in verb.children if c.dep_ in _SUBJECT_DEPS + ("dobj", "advmod", "npadvmod", "aux", "neg")
              for t in c.subtree} | {verb.i}
     doc = verb.doc
+    own = {t.i for t in verb.subtree}
     for qs, qe in _quote_spans(sent):
         lo, hi = (qe + 1, verb.i) if qe <= verb.i else (verb.i + 1, qs - 1)
-        if lo <= hi + 1 and all(doc[k].is_punct or k in frame for k in range(lo, hi)):
-            return qs, qe
+        between = range(lo, hi)
+        if lo <= hi + 1 and (all(doc[k].is_punct or k in frame for k in between)
+                             or len(between) <= 8 and all(k in own for k in between)):
+            return qs, qe  # "Kelly responded pointedly, with a smile: “...”"
     return None
 
 
