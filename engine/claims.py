@@ -825,6 +825,16 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
             frames = sentence_frames(sent, lex, 1)
             _add_mentions(sent, state, block_start)
             kept: list[tuple[Frame, Mention | None, tuple[int, int]]] = []
+            before = text[block_start:s_start].rstrip()
+            opens_quote = (text[s_start] in _OPENING or text.startswith("''", s_start)
+                           # spaCy often leaves the opening mark at the end of the previous sentence
+                           or before.endswith(("\u201c", '"', "''")) and _open_quote_at_end(before))
+            if quoted is not None and opens_quote and s_start >= covered_until:
+                spans = _quote_spans(sent)
+                if spans and all(any(qs <= f.cue_i < qe for qs, qe in spans) for f in frames):
+                    frames = []  # `"X," he said. "They don't want Y."`: the frames belong to the quotation
+            if s_start < covered_until:  # inside a quotation already attributed over several sentences
+                frames = [f for f in frames if block_start + doc[f.cue_i].idx >= covered_until]
             for frame in frames:
                 if frame.speaker is None:
                     continue
@@ -865,8 +875,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                             or after[:1] in _QUOTE_CHARS or after.startswith("''"))
                 quoted = (last.get("continues") and quoted) or (last if is_quote else None)
                 continue
-            if (quoted is not None and not kept and s_start >= covered_until
-                    and (text[s_start] in _OPENING or text.startswith("''", s_start))):
+            if quoted is not None and not kept and s_start >= covered_until and opens_quote:
                 row = _continuation(quoted, text, doc, sent, block_start, block_end, s_start, s_end, config, lex,
                                     aliases)
                 if row is not None:
@@ -901,7 +910,7 @@ def _continuation(quoted: dict, text, doc, sent, block_start, block_end, s_start
     if j <= i:
         return None
     cs, ce = _char_span(doc, (i, j), block_start)
-    if _open_quote_at_end(text[s_start:s_end]):
+    if _open_quote_at_end(text[block_start:s_end]):
         forward = _quote_forward(text, s_end, block_end)
         if forward is not None:
             ce = forward
