@@ -811,14 +811,21 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
     rows: list[dict] = []
     for _, _, doc in parsed:
         _register_persons(doc, state)
+    carried: dict | None = None  # a quotation claim that may continue in the next paragraph
     for block_start, block_end, doc in parsed:
         line = text[block_start:block_end]
         if headline_like(line):
             state.sent_no += 1
+            carried = None
             continue
         sents = list(doc.sents)
         covered_until = -1  # a multi-sentence quote claimed the text up to here
-        quoted: dict | None = None  # the last claim whose content was a quotation, for "X," he said. "Y."
+        # the last claim whose content was a quotation, for `"X," he said. "Y."`; a paragraph that is one
+        # quotation and nothing else continues the previous paragraph's speaker (newspaper convention)
+        whole_quote = (line[:1] in _OPENING or line.startswith("''")) and line.rstrip().endswith(
+            ("\u201d", '"', "''")) and _quote_forward(line, 1 + line.startswith("''"), len(line)) is not None \
+            and _quote_forward(line, 1 + line.startswith("''"), len(line)) >= len(line.rstrip()) - 2
+        quoted: dict | None = carried if whole_quote else None
         for sent in sents:
             state.sent_no += 1
             s_start, s_end = block_start + sent.start_char, block_start + sent.end_char
@@ -895,6 +902,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
             if row is not None:
                 row["sentence_index"] = state.sent_no - 1
                 rows.append(row)
+        carried = quoted
     return rows
 
 
