@@ -367,7 +367,9 @@ def _quote_spans(sent) -> list[tuple[int, int]]:
 def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
     lemma = verb.lemma_.lower()
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
-    if cue.role in ("belief", "intention", "speech") and not comps:
+    if len(comps) > 1 and any(c.i > verb.i for c in comps):
+        comps = [c for c in comps if c.i > verb.i]  # "The story never ran; X argued the piece ..."
+    if cue.role in ("belief", "intention", "speech", "learned") and not comps:
         comps = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
     if comps:
         tokens = [t for c in comps for t in c.subtree]
@@ -853,7 +855,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                     back = _quote_back(text, block_start, s_start)
                     if back is not None and back < cs:
                         cs = back
-                if s_end - ce <= 3 and _open_quote_at_end(text[s_start:ce]):
+                if s_end - ce <= 3 and _open_quote_at_end(text[block_start:s_end]):
                     forward = _quote_forward(text, s_end, block_end)
                     if forward is not None:
                         ce = forward
@@ -903,7 +905,10 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                 row["sentence_index"] = state.sent_no - 1
                 rows.append(row)
         carried = quoted
-    return rows
+    # a sentence later found to be part of a quotation attributed further on is not the outlet's
+    spans = [(r["content_start"], r["content_end"]) for r in rows if r["attributed"]]
+    return [r for r in rows if r["attributed"] or not any(
+        cs <= r["content_start"] and r["content_end"] <= ce for cs, ce in spans)]
 
 
 _QUOTE_CHARS = set('"\u201c\u201d')
