@@ -35,12 +35,37 @@ def peak_rss_mib() -> float:
 CLAIMS_PER_DOC = 16.0
 
 
+def _timed_stages(timings: dict) -> None:
+    """Wrap the stage functions engine.pipeline calls, to report where the seconds go."""
+    import engine.pipeline as pipeline
+
+    def wrap(owner, name, label):
+        inner = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                timings[label] = round(timings.get(label, 0.0) + time.perf_counter() - t, 1)
+
+        setattr(owner, name, timed)
+
+    for module, name in (("ingest", "load_documents"), ("claims", "extract"), ("actors", "resolve"),
+                         ("embed", "encode"), ("dedupe", "group"), ("candidates", "block"),
+                         ("contradictions", "select")):
+        wrap(getattr(pipeline, module), name, module)
+    wrap(pipeline, "score_pairs", "nli")
+
+
 def e2e(target_claims: int, seed: int = 13) -> dict:
     """engine.analyze on the first documents of the shuffled bundled corpus, sized for ~target claims."""
     started = time.perf_counter()
     import engine
     from engine import datasets
 
+    stages: dict = {}
+    _timed_stages(stages)
     docs = datasets.load("corpus", sample=10**6, seed=seed).head(max(1, round(target_claims / CLAIMS_PER_DOC)))
     result = engine.analyze(docs, show_progress=False)
     seconds = time.perf_counter() - started
@@ -48,7 +73,7 @@ def e2e(target_claims: int, seed: int = 13) -> dict:
         "target_claims": target_claims, "documents": result.documents.height, "claims": result.claims.height,
         "seconds": round(seconds, 1), "pairs_scored": result.pairs_scored,
         "pairs_scored_fraction": result.pairs_scored / max(1, result.pairs_possible),
-        "contradictions": result.contradictions.height,
+        "contradictions": result.contradictions.height, "stage_seconds": stages,
         "peak_rss_mib": round(peak_rss_mib()),
     }
 
