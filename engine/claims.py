@@ -400,7 +400,8 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
             return best.i + 1, best.right_edge.i + 1
     # "Y, X said": the cue hangs off the content's verb
     head = verb.head
-    if verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and head is not verb and head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and head is not verb and (
+            head.pos_ in ("VERB", "AUX") or verb.dep_ == "parataxis" and head.dep_ == "ROOT"):
         frame = {t.i for t in verb.subtree}
         tokens = [t for t in head.subtree if t.i not in frame]
         if tokens:
@@ -500,8 +501,8 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
         antecedent = None
         if subject is not None and subject.lower_ in _RELATIVE and tok.dep_ == "relcl":
             antecedent = tok.head.i
-        if subject is not None and span[0] <= subject.i < span[1]:
-            continue  # the 'speaker' sits inside its own content: a mis-parse
+        if subject is not None and span[0] <= subject.i < span[1] and not span[0] <= tok.i < span[1]:
+            continue  # the 'speaker' sits inside its own content: a mis-parse ("X, he said, Y" is fine)
         frames.append(Frame(cue_text, tok.i, stance, cue.role,
                             _speaker_span(subject) if subject is not None else None,
                             subject.i if subject is not None else None, span, antecedent))
@@ -964,6 +965,11 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
     resolved = _resolved_content(doc, frame, speaker)
     if ce_cut != ce or cs != _char_span(doc, frame.content, block_start)[0]:
         resolved = text[cs:ce_cut]
+    verb = doc[frame.cue_i]
+    fs, fe = block_start + doc[verb.left_edge.i].idx, block_start + verb.right_edge.idx + len(verb.right_edge)
+    if cs < fs and fe < ce_cut and resolved == text[cs:ce_cut]:
+        # "The hashtag, he said, was even more popular": NLI reads the proposition without the frame
+        resolved = (text[cs:fs].rstrip(" ,") + " " + text[fe:ce_cut].lstrip(" ,")).strip()
     return {
         "claim_id": f"{doc_id}:{start}" + (f".{emitted}" if emitted else ""),
         "doc_id": doc_id,

@@ -221,3 +221,14 @@ def test_same_claim_across_two_articles_is_one_group():
     merged = groups.filter(pl.col("group_size") == 2)
     assert merged.height == 2 and merged["doc_ids"][0].to_list() == ["afp", "ap"]
     assert merged["evidence"].drop_nulls()[0].startswith("word containment")
+
+
+def test_frame_inside_the_sentence():
+    # PolNeAR train (nyt, Nov 2015): the attribution interrupts the proposition
+    text = ("The hashtag #RechercheParis, Mr. Abboud said, accompanied descriptions of loved ones sought and the "
+            "news when someone was found alive.")
+    row = claims.extract(documents({"t": text}, "Wire"), Config(show_progress=False)).row(0, named=True)
+    assert row["speaker"].endswith("Abboud") and row["cue"] == "said" and row["attributed"]
+    assert row["content"].startswith("The hashtag #RechercheParis, Mr. Abboud said, accompanied")
+    assert row["content_resolved"] == ("The hashtag #RechercheParis accompanied descriptions of loved ones sought "
+                                       "and the news when someone was found alive")
