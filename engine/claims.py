@@ -341,7 +341,13 @@ def _subject(verb, depth: int = 0):
             and verb.head.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")):
         return verb.head  # "a statement saying that ...", "a petition calling on him to ..."
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
-        inherited = _subject(verb.head, depth + 1)
+        head = verb.head
+        if verb.dep_ in ("advcl", "conj"):
+            # "Carson said he plans X, insisting that ...": a cue hanging off a reported clause speaks for
+            # the one who reports it, not for that clause's subject
+            while head.dep_ == "ccomp" and head.head is not head:
+                head = head.head
+        inherited = _subject(head, depth + 1)
         # "it would be unrealistic to expect": an expletive 'it' is nobody's speaker
         return None if inherited is not None and inherited.lower_ == "it" else inherited
     return None
