@@ -279,6 +279,8 @@ class Frame:
 def _trim(doc, i: int, j: int) -> tuple[int, int]:
     """Drop punctuation, quotes, conjunctions and 'that' at the ends of a token span."""
     while i < j and (doc[i].is_punct or doc[i].is_space or doc[i].lower_ in _TRIM_LEFT or doc[i].text in _QUOTES):
+        if doc[i].lower_ == "that" and doc[i].dep_ != "mark":
+            break  # "that could be achieved ...": the pronoun is the proposition's subject
         i += 1
     while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space or doc[j - 1].text in _QUOTES
                      or doc[j - 1].lower_ in {"and", "but", "that"}):
