@@ -51,21 +51,18 @@ class Resolver:
         self.lex = load_lexicon()
         self.alias: dict[str, str] = {}
         self.actors: dict[str, Actor] = {}
-        rows = read_aliases(aliases_path)
-        for row in rows:
+        # bundled rows first, the user's after: a later row wins for an alias, and an actor's own row
+        # (alias == actor) sets its parent and kind; other rows only fill in what is still unknown
+        for row in read_aliases(aliases_path):
             if not row["alias"] or not row["actor"]:
                 continue
             self.alias[norm(row["alias"])] = row["actor"]
             known = self.actors.get(row["actor"])
-            if known is None or row["alias"] == row["actor"] or row in rows[-1:]:
+            if known is None or row["alias"] == row["actor"]:
                 self.actors[row["actor"]] = Actor(row["actor"], row["kind"] or "organisation",
                                                   row["parent"] or None)
             elif row["parent"] and known.parent is None:
                 known.parent = row["parent"]
-        # later (user) rows override earlier ones for the same alias -> actor and the actor's parent/kind
-        for row in rows:
-            if row["alias"] == row["actor"] and row["actor"]:
-                self.actors[row["actor"]] = Actor(row["actor"], row["kind"] or "organisation", row["parent"] or None)
         for country in set(self.lex.country_names.values()) | set(self.lex.capitals.values()):
             self.actors.setdefault(country, Actor(country, "country", None))
         self._patterns: dict[bool, re.Pattern] = {}
