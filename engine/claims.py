@@ -825,7 +825,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
     carried: dict | None = None  # a quotation claim that may continue in the next paragraph
     for block_start, block_end, doc in parsed:
         line = text[block_start:block_end]
-        if headline_like(line):
+        if len(parsed) > 1 and headline_like(line):  # a one-line text is its own body, not a headline
             state.sent_no += 1
             carried = None
             continue

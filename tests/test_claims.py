@@ -232,3 +232,9 @@ def test_frame_inside_the_sentence():
     assert row["content"].startswith("The hashtag #RechercheParis, Mr. Abboud said, accompanied")
     assert row["content_resolved"] == ("The hashtag #RechercheParis accompanied descriptions of loved ones sought "
                                        "and the news when someone was found alive")
+
+
+def test_a_one_line_text_without_full_stop_still_gives_claims():
+    text = "Russia said it had not carried out any strikes targeting opposition forces"
+    table = claims.extract(documents({"one": text}, "Wire"), Config(show_progress=False))
+    assert table["speaker"].to_list() == ["Russia"]
