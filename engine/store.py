@@ -48,7 +48,7 @@ from engine.schema import CANDIDATES, CLAIMS, DOCUMENTS, SCORED, SKIPPED, confor
 log = logging.getLogger("engine.store")
 
 DB_FILE = "store.duckdb"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 #: options that shape documents and claims: fixed for the life of a store
 EXTRACTION_OPTIONS = ("max_document_bytes", "languages", "spacy_model", "min_claim_words",
                       "max_sentence_chars", "include_unattributed")
@@ -63,8 +63,9 @@ PROBABILITIES = ("contradiction", "entailment", "neutral")
 
 _TABLES = {
     "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
-    "embeddings": "claim_id VARCHAR, model VARCHAR, vector BLOB, PRIMARY KEY (claim_id, model)",
-    # one row per unordered pair and NLI setup, probabilities oriented key_a -> key_b (key_a < key_b);
+    # caches keyed by the SHA-1 of the text the models see: valid whatever claim carries the text
+    "embeddings": "text_key VARCHAR, model VARCHAR, vector BLOB, PRIMARY KEY (text_key, model)",
+    # one row per unordered text pair and NLI setup, probabilities oriented key_a -> key_b (key_a < key_b);
     # present = False: the NLI stage returned no row for the pair (remembered so it is not retried)
     "scores": ("key_a VARCHAR, key_b VARCHAR, nli_key VARCHAR, present BOOLEAN, score DOUBLE, "
                "contradiction_ab DOUBLE, contradiction_ba DOUBLE, entailment_ab DOUBLE, entailment_ba DOUBLE, "
@@ -88,6 +89,30 @@ def _sql(con, sql: str, params=None) -> list[tuple]:
 def _one(con, sql: str, params=None):
     rows = _sql(con, sql, params)
     return rows[0] if rows else None
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _model_text(claim_table: pl.DataFrame) -> list[str]:
+    """What the models see of each claim: the pipeline's own rule, so the store and a batch run agree."""
+    from engine import pipeline
+
+    if hasattr(pipeline, "model_text"):
+        return pipeline.model_text(claim_table)
+    return claim_table["content"].fill_null("").to_list()
+
+
+def _with_pair_keys(pairs: pl.DataFrame, claim_table: pl.DataFrame) -> pl.DataFrame:
+    """Adds key_a <= key_b (hashes of the two model texts) and `flip` (the candidate runs key_b -> key_a)."""
+    keys = claim_table.select("claim_id", pl.col("content").map_elements(_text_key, return_dtype=pl.Utf8).alias("k"))
+    with_keys = (pairs.join(keys.rename({"claim_id": "claim_a", "k": "ka"}), on="claim_a", how="left")
+                 .join(keys.rename({"claim_id": "claim_b", "k": "kb"}), on="claim_b", how="left"))
+    return with_keys.with_columns(
+        pl.min_horizontal("ka", "kb").alias("key_a"), pl.max_horizontal("ka", "kb").alias("key_b"),
+        (pl.col("ka") > pl.col("kb")).alias("flip"),
+    ).drop("ka", "kb")
 
 
 def _fingerprint(config: Config, names) -> str:
@@ -154,10 +179,9 @@ class Store:
             _sql(con, "INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         elif version[0] != SCHEMA_VERSION:
             raise StoreError(f"store {self.path} has format {version[0]}, this engine reads {SCHEMA_VERSION}")
-        if self._exists(con, "claims"):
-            # transactions already make every write all-or-nothing; this only drops cache rows whose claim
-            # is gone (e.g. a store edited by hand), so a resumed run never trusts orphans
-            _sql(con, "DELETE FROM embeddings WHERE claim_id NOT IN (SELECT claim_id FROM claims)")
+        # nothing else to clean up after a crash: every write is one transaction (an unfinished one is rolled
+        # back when the file is opened) and the caches are keyed by content, so a partial stage only means
+        # fewer cache hits next time
 
     @staticmethod
     def _exists(con, table: str) -> bool:
@@ -323,31 +347,32 @@ class Store:
         skipped = self._table(con, "skipped", SKIPPED)
         raw_claims = self._table(con, "claims", CLAIMS).drop("group_id", "copies")
         claim_table, actor_table = actors.resolve(raw_claims, documents, config)
-        vectors, embedded = self._vectors(con, claim_table, config)
+        texts = _model_text(claim_table)
+        vectors, embedded = self._vectors(con, texts, config)
         claim_table = dedupe.group(claim_table, vectors, config)
         unique = dedupe.representatives(claim_table)
         pairs = candidates.block(claim_table.filter(unique), vectors[unique], config)
-        scored, newly_scored = self._scores(con, claim_table, pairs, config)
+        scored, newly_scored = self._scores(con, claim_table.with_columns(content=pl.Series(texts)), pairs, config)
         found = contradictions.select(scored, claim_table, config)
         self.last_run = {"embedded": embedded, "pairs_scored": newly_scored, "candidates": pairs.height}
         return Analysis(documents=documents, skipped=skipped, claims=claim_table, actors=actor_table,
                         candidates=pairs, scored=scored, contradictions=found, config=config)
 
-    def _vectors(self, con, claim_table: pl.DataFrame, config: Config) -> tuple[np.ndarray, int]:
-        """One vector per claim in claim order: stored ones, the rest encoded and stored chunk by chunk."""
+    def _vectors(self, con, texts: list[str], config: Config) -> tuple[np.ndarray, int]:
+        """One vector per text: stored ones, the rest encoded and stored chunk by chunk (keyed by text hash,
+        so a claim whose model text changes is never served a stale vector)."""
         from engine import embed
 
         model = config.embedding_model or "default"
-        ids = claim_table["claim_id"].to_list()
-        stored = self._read(con, "SELECT claim_id, vector FROM embeddings WHERE model = ?", [model])
-        have = dict(zip(stored["claim_id"].to_list(), stored["vector"].to_list()))
-        missing = [i for i, cid in enumerate(ids) if cid not in have]
-        contents = claim_table["content"].to_list()
+        keys = [_text_key(t) for t in texts]
+        stored = self._read(con, "SELECT text_key, vector FROM embeddings WHERE model = ?", [model])
+        have = dict(zip(stored["text_key"].to_list(), stored["vector"].to_list()))
+        missing = list({k: t for k, t in zip(keys, texts) if k not in have}.items())
         for start in range(0, len(missing), EMBED_CHUNK):
             chunk = missing[start:start + EMBED_CHUNK]
-            vectors = np.asarray(embed.encode([contents[i] for i in chunk], config), dtype=np.float32)
+            vectors = np.asarray(embed.encode([t for _, t in chunk], config), dtype=np.float32)
             rows = pl.DataFrame({
-                "claim_id": [ids[i] for i in chunk],
+                "text_key": [k for k, _ in chunk],
                 "model": [model] * len(chunk),
                 "vector": [v.tobytes() for v in vectors],
             })
@@ -358,26 +383,23 @@ class Store:
             except BaseException:
                 _sql(con, "ROLLBACK")
                 raise
-            have.update(zip(rows["claim_id"].to_list(), rows["vector"].to_list()))
+            have.update(zip(rows["text_key"].to_list(), rows["vector"].to_list()))
             _trace("embeddings")
-        if not ids:
+        if not keys:
             return np.zeros((0, 0), dtype=np.float32), 0
-        matrix = np.frombuffer(b"".join(have[c] for c in ids), dtype=np.float32).reshape(len(ids), -1)
+        matrix = np.frombuffer(b"".join(have[k] for k in keys), dtype=np.float32).reshape(len(keys), -1)
         return matrix.copy(), len(missing)
 
     def _scores(self, con, claim_table: pl.DataFrame, pairs: pl.DataFrame, config: Config):
-        """SCORED rows for `pairs`: stored probabilities, NLI only for pairs never scored under this setup."""
+        """SCORED rows for `pairs`: stored probabilities, NLI only for text pairs never scored in this setup."""
         if config.backend == "ray":
             from engine.backends.ray_backend import score_pairs as score
         else:
             from engine.nli import score_pairs as score
 
         nli_key = _fingerprint(config, NLI_OPTIONS)
-        keyed = pairs.with_columns(
-            pl.min_horizontal("claim_a", "claim_b").alias("key_a"),
-            pl.max_horizontal("claim_a", "claim_b").alias("key_b"),
-        )
-        con.register("_pairs", keyed.select("key_a", "key_b").to_arrow())
+        keyed = _with_pair_keys(pairs, claim_table)
+        con.register("_pairs", keyed.select("key_a", "key_b").unique().to_arrow())
         try:
             todo = self._read(con, "SELECT p.key_a, p.key_b FROM _pairs p ANTI JOIN "
                                    "(SELECT key_a, key_b FROM scores WHERE nli_key = ?) s "
@@ -385,40 +407,34 @@ class Store:
         finally:
             con.unregister("_pairs")
         if todo.height:
-            todo_pairs = keyed.join(todo, on=["key_a", "key_b"], how="semi").drop("key_a", "key_b")
+            todo_pairs = (keyed.join(todo, on=["key_a", "key_b"], how="semi")
+                          .unique(subset=["key_a", "key_b"], keep="first", maintain_order=True))
             for start in range(0, todo_pairs.height, SCORE_CHUNK):
                 chunk = todo_pairs.slice(start, SCORE_CHUNK)
-                result = score(claim_table, conform(chunk, CANDIDATES), config)
+                result = score(claim_table, conform(chunk.drop("key_a", "key_b", "flip"), CANDIDATES), config)
                 self._store_scores(con, chunk, conform(result, SCORED), nli_key)
                 _trace("scores")
         stored = self._read(con, "SELECT * FROM scores WHERE nli_key = ? AND present", [nli_key]).drop(
             "nli_key", "present")
         scored = keyed.with_row_index("_order").join(stored, on=["key_a", "key_b"], how="inner").sort("_order")
-        # back to the candidate's orientation
-        flip = pl.col("claim_a") != pl.col("key_a")
+        # stored probabilities are oriented key_a -> key_b: back to the candidate's orientation
         scored = scored.with_columns([
-            pl.when(flip).then(pl.col(f"{p}_{b}")).otherwise(pl.col(f"{p}_{a}")).alias(f"{p}_{a}")
+            pl.when(pl.col("flip")).then(pl.col(f"{p}_{b}")).otherwise(pl.col(f"{p}_{a}")).alias(f"{p}_{a}")
             for p in PROBABILITIES for a, b in (("ab", "ba"), ("ba", "ab"))
         ])
-        return conform(scored.drop("_order", "key_a", "key_b", "via"), SCORED).select(list(SCORED)), todo.height
+        return conform(scored, SCORED).select(list(SCORED)), todo.height
 
     def _store_scores(self, con, chunk: pl.DataFrame, result: pl.DataFrame, nli_key: str) -> None:
-        flip = pl.col("claim_a") > pl.col("claim_b")
-        oriented = result.with_columns(
-            pl.min_horizontal("claim_a", "claim_b").alias("key_a"),
-            pl.max_horizontal("claim_a", "claim_b").alias("key_b"),
-            *[pl.when(flip).then(pl.col(f"{p}_{b}")).otherwise(pl.col(f"{p}_{a}")).alias(f"{p}_{a}")
-              for p in PROBABILITIES for a, b in (("ab", "ba"), ("ba", "ab"))],
-        ).select("key_a", "key_b", "score", *[f"{p}_{d}" for p in PROBABILITIES for d in ("ab", "ba")])
-        oriented = oriented.unique(subset=["key_a", "key_b"], keep="first")
-        asked = chunk.select(
-            pl.min_horizontal("claim_a", "claim_b").alias("key_a"),
-            pl.max_horizontal("claim_a", "claim_b").alias("key_b"),
-        ).unique()
-        rows = asked.join(oriented, on=["key_a", "key_b"], how="left").with_columns(
-            pl.lit(nli_key).alias("nli_key"),
-            pl.col("score").is_not_null().alias("present"),
-        )
+        """Write one chunk of NLI results (pairs the NLI stage returned no row for are kept as not present)."""
+        oriented = result.join(chunk.select("claim_a", "claim_b", "key_a", "key_b", "flip"),
+                               on=["claim_a", "claim_b"], how="inner")
+        oriented = oriented.with_columns([
+            pl.when(pl.col("flip")).then(pl.col(f"{p}_{b}")).otherwise(pl.col(f"{p}_{a}")).alias(f"{p}_{a}")
+            for p in PROBABILITIES for a, b in (("ab", "ba"), ("ba", "ab"))
+        ]).select("key_a", "key_b", "score", *[f"{p}_{d}" for p in PROBABILITIES for d in ("ab", "ba")])
+        rows = (chunk.select("key_a", "key_b")
+                .join(oriented.unique(subset=["key_a", "key_b"], keep="first"), on=["key_a", "key_b"], how="left")
+                .with_columns(pl.lit(nli_key).alias("nli_key"), pl.col("score").is_not_null().alias("present")))
         _sql(con, "BEGIN TRANSACTION")
         try:
             con.register("_incoming", rows.to_arrow())

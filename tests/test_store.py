@@ -100,7 +100,7 @@ def test_incremental_add_processes_only_new_documents_and_pairs(stepwise, source
     assert counts_b["new_documents"] == new_docs_b > 0
     # only B's claims were extracted and embedded
     assert counts_b["new_claims"] == second.claims.height - first.claims.height
-    assert counts_b["embedded"] == counts_b["new_claims"]
+    assert 0 < counts_b["embedded"] <= counts_b["new_claims"]  # embeddings are cached per distinct text
     # NLI ran exactly on the candidate pairs that were not scored after A
     assert counts_b["pairs_scored"] == len(pair_keys(second.candidates) - pair_keys(first.candidates))
     assert 0 < counts_b["pairs_scored"] < second.candidates.height
