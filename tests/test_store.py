@@ -67,6 +67,13 @@ def assert_same_result(got, want, tol=1e-6):
     g, w = scores_by_pair(got.scored), scores_by_pair(want.scored)
     assert g.keys() == w.keys()
     assert max((abs(g[k] - w[k]) for k in g), default=0.0) <= tol
+    # the same reported pairs also at a threshold low enough to report some (whatever the model's calibration)
+    from engine import contradictions
+
+    low = CONFIG.replace(nli_threshold=float(want.scored["score"].top_k(5).min()))
+    found = contradictions.select(got.scored, got.claims, low)
+    assert found.height >= 5
+    assert pair_keys(found) == pair_keys(contradictions.select(want.scored, want.claims, low))
 
 
 @pytest.fixture(scope="module")
