@@ -17,12 +17,16 @@ def test_training_end_to_end_on_a_tiny_slice(tmp_path):
     from engine.nli import train
 
     out = tmp_path / "model"
-    # the full recipe on 8 pairs per part: SICK, SNLI, FEVER (2-way loss), random news, augmentation
-    assert train.main(["--out", str(out), "--recipe", "full", "--limit", "8", "--epochs", "1", "--batch-size", "8",
+    # the last stage of the shipped recipe on 8 pairs per part: SICK, SNLI, FEVER (2-way loss), random news
+    # pairs, negation and lexical augmentation of claim contents
+    assert train.main(["--out", str(out), "--recipe", "news", "--limit", "8", "--epochs", "1", "--batch-size", "8",
                        "--max-length", "48", "--no-progress"]) == 0
     info = json.loads((out / "training.json").read_text())
-    assert {"sick", "snli", "fever", "news_random"} <= set(info["source_counts"])
-    assert "not_entailment" in info["label_counts"]
+    stage = info["stages"][-1]
+    assert {"sick", "snli", "fever", "news_random"} <= set(stage["source_counts"])
+    assert any(k.startswith("lex_") for k in stage["source_counts"])
+    assert "not_entailment" in stage["label_counts"]
+    assert train.STAGES["full"][-1] == "news"
     assert "saved" in (out / "train.log").read_text()
     model = nli.load(out, backend="torch")
     assert model.labels == ["contradiction", "entailment", "neutral"]

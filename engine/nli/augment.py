@@ -230,3 +230,90 @@ def news_augment(sentences: list[str], n_max: int, seed: int = 13, show_progress
         if num and choice < 0.5:
             add(text, num, "contradiction", "number")
     return pl.DataFrame(rows[:n_max], schema=PAIRS) if rows else pl.DataFrame(schema=PAIRS)
+
+
+# --- lexical substitutions and debunk frames ------------------------------------------------------
+
+def lexical_table(kind: str) -> dict[str, list[str]]:
+    """Word -> replacements from data/nli/lexical_pairs.csv (kind "antonym" or "synonym"; both directions)."""
+    import csv
+
+    from engine.nli.data import NLI_DIR
+
+    table: dict[str, list[str]] = {}
+    with open(NLI_DIR / "lexical_pairs.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["kind"] == kind:
+                table.setdefault(r["a"], []).append(r["b"])
+                table.setdefault(r["b"], []).append(r["a"])
+    return table
+
+
+def substitute(sent, table: dict[str, list[str]], rng: random.Random) -> str | None:
+    """Replace one table word (not inside a named entity) by its counterpart, keeping capitalisation."""
+    cands = [t for t in sent if t.lower_ in table and not t.ent_type_ and t.pos_ != "PROPN"]
+    if not cands:
+        return None
+    t = rng.choice(cands)
+    new = rng.choice(table[t.lower_])
+    if t.text[0].isupper():
+        new = new[0].upper() + new[1:]
+    return sent[: t.i - sent.start].text_with_ws + new + t.whitespace_ + sent[t.i - sent.start + 1:].text_with_ws
+
+
+_DEBUNK = ["reports that {} are false", "claims that {} are untrue", "it is not true that {}",
+           "there is no truth to reports that {}", "the story that {} turned out to be a hoax",
+           "rumours that {} have been denied", "the report that {} was fake"]
+_CONFIRM = ["it has been confirmed that {}", "officials confirmed that {}", "it emerged that {}"]
+_OPEN = ["reports that {} are being investigated", "it is being checked whether {}", "some outlets reported that {}"]
+
+
+def _lower_first(text: str) -> str:
+    text = text.rstrip(" .")
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def lexical_augment(texts: list[str], n_max: int, seed: int = 13, show_progress: bool = False) -> pl.DataFrame:
+    """Antonym swaps (contradiction), synonym swaps (entailment), and debunk / confirm / open frames:
+    s vs "reports that s are false" (contradiction), "officials confirmed that s" -> s (entailment),
+    s vs "reports that s are being investigated" (neutral) and an unrelated text vs a debunk (neutral)."""
+    rng = random.Random(seed + 1)
+    nlp = _nlp()
+    ant, syn = lexical_table("antonym"), lexical_table("synonym")
+    rows: list[dict] = []
+
+    def add(p, h, label, kind):
+        if p and h and p.strip() != h.strip():
+            rows.append({"premise": p.strip(), "hypothesis": h.strip(), "label": label, "source": f"lex_{kind}"})
+
+    texts = [t for t in texts if '"' not in t and not t.endswith("?")]
+    rng.shuffle(texts)
+    docs = nlp.pipe(texts, batch_size=64)
+    if show_progress:
+        from tqdm import tqdm
+
+        docs = tqdm(docs, total=len(texts), desc="lexical", unit="text")
+    for text, doc in zip(texts, docs):
+        if len(rows) >= n_max:
+            break
+        sent = doc[:]
+        hedged = bool(_HEDGES.search(text))
+        a = None if hedged else substitute(sent, ant, rng)
+        if a:
+            add(text, a, "contradiction", "antonym") if rng.random() < 0.5 else add(a, text, "contradiction", "antonym")
+        s = substitute(sent, syn, rng)
+        if s and rng.random() < 0.6:
+            add(text, s, "entailment", "synonym")
+        r = rng.random()
+        body = text.rstrip(" .") if doc[0].pos_ == "PROPN" or doc[0].text == "I" else _lower_first(text)
+        if r < 0.35 and not hedged:
+            add(text, rng.choice(_DEBUNK).format(body), "contradiction", "debunk")
+        elif r < 0.5:
+            add(rng.choice(_CONFIRM).format(body), text, "entailment", "confirm")
+        elif r < 0.6:
+            add(text, rng.choice(_OPEN).format(body), "neutral", "open")
+        elif r < 0.75:
+            other = rng.choice(texts).rstrip(" .")
+            if other != body:
+                add(text, rng.choice(_DEBUNK).format(other), "neutral", "debunk_other")
+    return pl.DataFrame(rows[:n_max], schema=PAIRS) if rows else pl.DataFrame(schema=PAIRS)

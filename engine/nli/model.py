@@ -48,12 +48,32 @@ def _labels(config) -> list[str]:
     return labels
 
 
+def weights_digest(path: Path) -> str | None:
+    """sha1 of the folder's weights file: an exported ONNX file records it, so a stale export is noticed."""
+    import hashlib
+
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        if (path / name).exists():
+            h = hashlib.sha1()
+            with open(path / name, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+            return h.hexdigest()
+    return None
+
+
 def onnx_file(path: Path | None) -> Path | None:
+    """The folder's exported ONNX file, unless it was exported from other weights than the folder's."""
     if path is None:
         return None
     for name in ONNX_FILES:
-        if (path / name).exists():
-            return path / name
+        f = path / name
+        if f.exists():
+            stamp = f.with_name(f.name + ".source")
+            if stamp.exists() and stamp.read_text().strip() != weights_digest(path):
+                log.warning("ignoring %s: exported from other weights (re-run contra export-nli)", f)
+                continue
+            return f
     return None
 
 
@@ -70,6 +90,8 @@ def _export_shipped(path: Path) -> Path | None:
     try:
         with tempfile.TemporaryDirectory(dir=path) as tmp:
             target = export(path, Path(tmp))
+            stamp = target.with_name(target.name + ".source")
+            os.replace(stamp, path / stamp.name)
             os.replace(target, path / target.name)  # atomic: a concurrent process sees all or nothing
         return path / target.name
     except Exception as e:  # read-only install, missing onnxruntime tools: torch still works

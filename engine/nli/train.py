@@ -28,13 +28,19 @@ LABELS = ["contradiction", "entailment", "neutral"]  # the head's order, written
 NOT_ENTAILMENT = -1  # FEVER's 2-way label: contradiction or neutral
 
 RECIPES = {
-    # name: what goes in (counts are caps; news data come only from the "train" split of FNC-1 articles)
-    # claims=True: news text = claim contents from engine.claims (frames stripped as at inference),
-    # else regex-split sentences
-    "sick": dict(sick_both=False, snli=False, fever=0, news_random=0, augment=0, claims=False, epochs=3),
-    "interim": dict(sick_both=False, snli=True, fever=0, news_random=1000, augment=2500, claims=False, epochs=3),
-    "full": dict(sick_both=True, snli=True, fever=2000, news_random=2000, augment=4000, claims=True, epochs=2),
+    # name: what goes in (counts are caps; news data come only from FNC-1 "train" articles that share no
+    # story with a held-out article). claims=True: news texts are claim contents from engine.claims
+    # (frames stripped as at inference), else regex-split sentences. sample_sick/sample_snli: subsample.
+    "sick": dict(sick_both=False, snli=False, fever=0, news_random=0, augment=0, lexical=0, claims=False,
+                 epochs=3, lr=6e-5),
+    "interim": dict(sick_both=False, snli=True, fever=0, news_random=1000, augment=2500, lexical=0, claims=False,
+                    epochs=3, lr=6e-5),
+    # stage 2 of "full": continues from the interim model on news-like data, with some SICK/SNLI kept
+    "news": dict(sick_both=False, snli=True, fever=1000, news_random=1200, augment=2500, lexical=2000, claims=True,
+                 sample_sick=1500, sample_snli=600, epochs=1, lr=3e-5),
 }
+#: recipes run one after the other, each starting from the previous one's weights
+STAGES = {"full": ["interim", "news"]}
 
 log = logging.getLogger("engine.nli.train")
 
@@ -49,15 +55,21 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
     """The training pairs of a recipe (premise, hypothesis, label, source), shuffled with `seed`."""
     r = RECIPES[recipe]
     parts = [data.sick(("TRAIN", "TRIAL"), both_orders=r["sick_both"])]
+    if r.get("sample_sick"):
+        parts[0] = parts[0].sample(n=min(r["sample_sick"], parts[0].height), shuffle=True, seed=seed)
     if r["snli"]:
-        parts.append(data.snli(reverse_contradictions=True))
+        snli = data.snli(reverse_contradictions=True)
+        if r.get("sample_snli"):
+            snli = snli.sample(n=min(r["sample_snli"], snli.height), shuffle=True, seed=seed)
+        parts.append(snli)
     if r["fever"]:
         parts.append(data.fever("train").sample(fraction=1.0, shuffle=True, seed=seed).head(r["fever"]))
     if limit:  # tiny runs (tests): cap everything before the slow news steps
         parts = [p.head(limit) for p in parts]
     n_random = min(r["news_random"], limit or r["news_random"])
     n_aug = min(r["augment"], limit or r["augment"])
-    if not (n_random or n_aug):
+    n_lex = min(r["lexical"], limit or r["lexical"])
+    if not (n_random or n_aug or n_lex):
         return pl.concat(parts).sample(fraction=1.0, shuffle=True, seed=seed)
     if r["claims"]:
         pool = data.news_contents("train", max_articles=6 if limit else None, show_progress=show_progress)
@@ -72,6 +84,10 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
         from engine.nli import augment
 
         parts.append(augment.news_augment([t for _, t in pool], n_aug, seed=seed, show_progress=show_progress))
+    if n_lex:
+        from engine.nli import augment
+
+        parts.append(augment.lexical_augment([t for _, t in pool], n_lex, seed=seed, show_progress=show_progress))
     frame = pl.concat(parts)
     return frame.sample(fraction=1.0, shuffle=True, seed=seed)
 
@@ -119,7 +135,8 @@ def train(frame: pl.DataFrame, out: Path, base: str | None = None, epochs: float
     base = base or base_model_path()
     tok = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
+        base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)},
+        dtype=torch.float32)
     model.train()
 
     label_ids = [LABELS.index(l) if l in LABELS else NOT_ENTAILMENT for l in frame["label"]]
@@ -171,7 +188,7 @@ def train(frame: pl.DataFrame, out: Path, base: str | None = None, epochs: float
                 max_length=max_length, seed=seed, warmup=warmup, fp16=fp16, seconds=round(time.time() - t0),
                 label_counts=dict(frame.group_by("label").len().sort("label").iter_rows()),
                 source_counts=dict(frame.group_by("source").len().sort("source").iter_rows()))
-    (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")
+    (out / "training.json").write_text(json.dumps(info, indent=2) + "\n")  # main() replaces it with all stages
     log.info("saved %s in %.0fs", out, time.time() - t0)
     return info
 
@@ -189,10 +206,12 @@ def _git_commit() -> str | None:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="contra train-nli", description="Train the NLI cross-encoder (seeded).")
     p.add_argument("--out", default="models/nli-minilm", help="output model folder (default: %(default)s)")
-    p.add_argument("--recipe", default="full", choices=sorted(RECIPES), help="training data mix (default: %(default)s)")
-    p.add_argument("--base", default=None, help="base encoder folder or name (default: the bundled all-MiniLM-L6-v2)")
+    p.add_argument("--recipe", default="full", choices=sorted(RECIPES) + sorted(STAGES),
+                   help="training data mix; full = interim, then news starting from it (default: %(default)s)")
+    p.add_argument("--base", default=None, help="starting weights: encoder or NLI model folder (default: the "
+                   "bundled all-MiniLM-L6-v2; an NLI model with the same 3 labels continues training)")
     p.add_argument("--epochs", type=float, default=None, help="default: the recipe's (full: 2)")
-    p.add_argument("--lr", type=float, default=6e-5)
+    p.add_argument("--lr", type=float, default=None, help="default: the recipe's")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--seed", type=int, default=13)
@@ -213,17 +232,29 @@ def main(argv: list[str] | None = None) -> int:
     log.addHandler(handler)
     log.addHandler(logging.StreamHandler(sys.stderr))
     log.setLevel(logging.INFO)
-    log.info("contra train-nli %s", " ".join(argv if argv is not None else sys.argv[1:]))
-    frame = build_dataset(args.recipe, seed=args.seed, limit=args.limit, show_progress=not args.no_progress)
-    epochs = args.epochs if args.epochs is not None else RECIPES[args.recipe]["epochs"]
-    train(frame, out, base=args.base, epochs=epochs, lr=args.lr, batch_size=args.batch_size,
-          max_length=args.max_length, seed=args.seed, threads=args.threads, fp16=not args.fp32,
-          show_progress=not args.no_progress, meta={"recipe": args.recipe, "git_commit": _git_commit(), "command": "python -m engine.nli.train "
-                                                    + " ".join(argv if argv is not None else sys.argv[1:])})
+    command = "python -m engine.nli.train " + " ".join(argv if argv is not None else sys.argv[1:])
+    log.info("%s", command)
+    stages = STAGES.get(args.recipe, [args.recipe])
+    base, infos = args.base, []
+    for i, recipe in enumerate(stages):
+        # intermediate stages go to OUT/stage-N and the last one to OUT
+        target = out if i == len(stages) - 1 else out / f"stage-{i + 1}-{recipe}"
+        r = RECIPES[recipe]
+        log.info("stage %d/%d: recipe %s from %s", i + 1, len(stages), recipe, base or "all-MiniLM-L6-v2")
+        frame = build_dataset(recipe, seed=args.seed, limit=args.limit, show_progress=not args.no_progress)
+        info = train(frame, target, base=base, epochs=args.epochs if args.epochs is not None else r["epochs"],
+                     lr=args.lr if args.lr is not None else r["lr"], batch_size=args.batch_size,
+                     max_length=args.max_length, seed=args.seed, threads=args.threads,
+                     fp16=not args.fp32 and i == len(stages) - 1, show_progress=not args.no_progress,
+                     meta={"recipe": recipe, "base": base or "all-MiniLM-L6-v2"})
+        infos.append(info)
+        base = str(target)
+    summary = {"recipe": args.recipe, "command": command, "git_commit": _git_commit(), "stages": infos,
+               "seconds": sum(i["seconds"] for i in infos)}
+    (out / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
     log.removeHandler(handler)
     handler.close()
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
