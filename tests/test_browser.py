@@ -53,10 +53,13 @@ def test_explorer_in_jupyterlab(chromium, tmp_path):
 
             explorer = page.locator(".contra-explorer").first
             top_row = explorer.locator(".contra-row").first
+            ready = explorer.locator(".contra-row-select:visible").first
             failed = page.locator(".jp-OutputArea-output", has_text="Traceback (most recent call last)")
-            expect(top_row.locator(".contra-row-select").or_(failed).first).to_be_visible(timeout=150_000)
+            empty = explorer.locator(".widget-html", has_text="no contradictions match the filters")
+            expect(ready.or_(failed).or_(empty).first).to_be_visible(timeout=150_000)
             if failed.count():
                 pytest.fail("a notebook cell failed in JupyterLab:\n" + failed.first.inner_text()[-3000:])
+            assert not empty.count(), "the explorer shows no contradiction for the seed article"
             # the graph is drawn by ipysigma's WebGL canvases, sized once to their grid cell: a blank graph
             # keeps the canvas default of 300x150 ("Sigma: Container has no width"), a graph measured
             # before the grid applied is wider than its cell and drawn off-centre
