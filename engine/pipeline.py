@@ -42,15 +42,19 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
             f"{skipped.height} document(s) skipped (strict mode); first: {first['origin']}: {first['reason']}"
         )
 
+    log.info("ingest: %d documents, %d skipped", documents.height, skipped.height)
     claim_table = claims.extract(documents, config)
     claim_table, actor_table = actors.resolve(claim_table, documents, config)
+    log.info("claims: %d claims, %d actors", claim_table.height, actor_table.height)
 
     vectors = embed.encode(model_text(claim_table), config)
     claim_table = dedupe.group(claim_table, vectors, config)  # wire copies: one claim, many sources
     unique = dedupe.representatives(claim_table)
     pairs = candidates.block(claim_table.filter(unique), vectors[unique], config)
+    log.info("candidates: %d pairs of %d possible", pairs.height, candidates.pair_budget(int(unique.sum())))
     scored = score_pairs(claim_table.with_columns(content=pl.Series(model_text(claim_table))), pairs, config)
     found = contradictions.select(scored, claim_table, config)
+    log.info("nli: %d pairs scored, %d contradictions", scored.height, found.height)
 
     return Analysis(
         documents=documents,
