@@ -138,7 +138,8 @@ def format_contradictions(analysis, limit: int = 10) -> str:
             who = r[f"speaker_{side}"] or "?"
             if r[f"actor_{side}"] and r[f"actor_{side}"] != who:
                 who += f" [{r[f'actor_{side}']}]"
-            text = f"{who}: {r[f'content_{side}']}"
+            content = r[f"content_{side}"] or ""
+            text = f"{who}: {content if len(content) <= 300 else content[:299] + '…'}"
             lines.append(textwrap.fill(text, width=width, initial_indent=f"    {side}) ", subsequent_indent="       "))
     return "\n".join(lines)
 
