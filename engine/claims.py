@@ -942,6 +942,8 @@ def _continuation(quoted: dict, text, doc, sent, block_start, block_end, s_start
     end = max(s_end, ce)
     end_cut, truncated = _truncate(s_start, end, config)
     ce = min(ce, max(cs, end_cut)) if truncated else ce
+    if truncated and _words(text[cs:ce]) < config.min_claim_words:
+        return None  # the cut left no proposition worth scoring
     root = quoted.get("continues") or quoted["claim_id"]
     return {**quoted, "claim_id": f"{quoted['doc_id']}:{s_start}", "content": text[cs:ce],
             "sentence": text[s_start:end_cut], "start": s_start, "end": end_cut, "speaker_start": None,
@@ -968,6 +970,8 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
     start, end = min(s_start, cs), max(s_end, ce)
     end_cut, truncated = _truncate(start, end, config)
     ce_cut = min(ce, max(cs, end_cut)) if truncated else ce
+    if truncated and _words(text[cs:ce_cut]) < config.min_claim_words:
+        return None  # the cut left no proposition worth scoring (content lay past the model's limit)
     ss, se = _char_span(doc, frame.speaker, block_start)
     cue_tok = doc[frame.cue_i]
     resolved = _resolved_content(doc, frame, speaker)

@@ -54,3 +54,11 @@ def test_strict_makes_skips_an_error():
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "skipped (strict mode)" in lines[0] and "empty.txt" in lines[0]
     assert "Traceback" not in run.stderr
+
+
+def test_truncated_long_sentences_are_flagged_and_keep_a_proposition(dirty_run):
+    _, out = dirty_run
+    claims = pl.read_parquet(out / "claims.parquet")
+    assert claims.filter(pl.col("truncated")).height >= 1
+    assert all(len(c.split()) >= 4 for c in claims["content"].to_list())
+    assert claims["sentence"].str.len_chars().max() <= 1000
