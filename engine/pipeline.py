@@ -44,15 +44,24 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
 
     log.info("ingest: %d documents, %d skipped", documents.height, skipped.height)
     claim_table = claims.extract(documents, config)
-    claim_table, actor_table = actors.resolve(claim_table, documents, config)
+    return from_claims(documents, skipped, claim_table, config)
+
+
+def from_claims(documents, skipped, raw_claims, config: Config, encode=None, score=None) -> Analysis:
+    """Everything after claim extraction. The persistent store calls this too, passing `encode(texts, config)`
+    and `score(claims, pairs, config)` that serve stored vectors and scores, so store and batch cannot drift."""
+    encode = encode or embed.encode
+    score = score or score_pairs
+    claim_table, actor_table = actors.resolve(raw_claims, documents, config)
     log.info("claims: %d claims, %d actors", claim_table.height, actor_table.height)
 
-    vectors = embed.encode(model_text(claim_table), config)
+    texts = model_text(claim_table)
+    vectors = encode(texts, config)
     claim_table = dedupe.group(claim_table, vectors, config)  # wire copies: one claim, many sources
     unique = dedupe.representatives(claim_table)
     pairs = candidates.block(claim_table.filter(unique), vectors[unique], config)
     log.info("candidates: %d pairs of %d possible", pairs.height, candidates.pair_budget(int(unique.sum())))
-    scored = score_pairs(claim_table.with_columns(content=pl.Series(model_text(claim_table))), pairs, config)
+    scored = score(claim_table.with_columns(content=pl.Series(texts, dtype=pl.Utf8)), pairs, config)
     found = contradictions.select(scored, claim_table, config)
     log.info("nli: %d pairs scored, %d contradictions", scored.height, found.height)
 

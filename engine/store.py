@@ -95,15 +95,6 @@ def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _model_text(claim_table: pl.DataFrame) -> list[str]:
-    """What the models see of each claim: the pipeline's own rule, so the store and a batch run agree."""
-    from engine import pipeline
-
-    if hasattr(pipeline, "model_text"):
-        return pipeline.model_text(claim_table)
-    return claim_table["content"].fill_null("").to_list()
-
-
 def _with_pair_keys(pairs: pl.DataFrame, claim_table: pl.DataFrame) -> pl.DataFrame:
     """Adds key_a <= key_b (hashes of the two model texts) and `flip` (the candidate runs key_b -> key_a)."""
     keys = claim_table.select("claim_id", pl.col("content").map_elements(_text_key, return_dtype=pl.Utf8).alias("k"))
@@ -339,24 +330,27 @@ class Store:
         return skipped.join(seen, on=["origin", "reason"], how="anti", nulls_equal=True)
 
     def _refresh(self, con, config: Config) -> Analysis:
-        from engine import actors, candidates, contradictions, dedupe
+        from engine import pipeline
 
-        # the same steps as engine.pipeline.analyze after claim extraction, over ALL stored claims,
-        # with embeddings and NLI scores served from the store
+        # the pipeline's own post-extraction steps over ALL stored claims, with embeddings and NLI scores
+        # served from the store (only what is missing is computed, and stored as it is)
         documents = self._table(con, "documents", DOCUMENTS)
         skipped = self._table(con, "skipped", SKIPPED)
         raw_claims = self._table(con, "claims", CLAIMS).drop("group_id", "copies")
-        claim_table, actor_table = actors.resolve(raw_claims, documents, config)
-        texts = _model_text(claim_table)
-        vectors, embedded = self._vectors(con, texts, config)
-        claim_table = dedupe.group(claim_table, vectors, config)
-        unique = dedupe.representatives(claim_table)
-        pairs = candidates.block(claim_table.filter(unique), vectors[unique], config)
-        scored, newly_scored = self._scores(con, claim_table.with_columns(content=pl.Series(texts)), pairs, config)
-        found = contradictions.select(scored, claim_table, config)
-        self.last_run = {"embedded": embedded, "pairs_scored": newly_scored, "candidates": pairs.height}
-        return Analysis(documents=documents, skipped=skipped, claims=claim_table, actors=actor_table,
-                        candidates=pairs, scored=scored, contradictions=found, config=config)
+        counts = {}
+
+        def encode(texts, config):
+            vectors, counts["embedded"] = self._vectors(con, texts, config)
+            return vectors
+
+        def score(claims, pairs, config):
+            scored, counts["pairs_scored"] = self._scores(con, claims, pairs, config)
+            counts["candidates"] = pairs.height
+            return scored
+
+        result = pipeline.from_claims(documents, skipped, raw_claims, config, encode=encode, score=score)
+        self.last_run = counts
+        return result
 
     def _vectors(self, con, texts: list[str], config: Config) -> tuple[np.ndarray, int]:
         """One vector per text: stored ones, the rest encoded and stored chunk by chunk (keyed by text hash,
