@@ -149,8 +149,8 @@ def filter_analysis(analysis, actors=None, min_score=None, since=None, until=Non
     """A narrower Analysis. `actors` includes everyone who speaks for them (part-of descendants)."""
     claims = analysis.claims
     found = analysis.contradictions
+    wanted = _with_descendants(actors, analysis.actors) if actors else set()
     if actors:
-        wanted = _with_descendants(actors, analysis.actors)
         found = found.filter(pl.col("actor_a").is_in(wanted) | pl.col("actor_b").is_in(wanted))
     if min_score is not None:
         found = found.filter(pl.col("score") >= min_score)
@@ -175,7 +175,7 @@ def filter_analysis(analysis, actors=None, min_score=None, since=None, until=Non
         )
     if actors or text:
         involved = set(found["claim_a"].to_list()) | set(found["claim_b"].to_list())
-        by_actor = claims.filter(pl.col("actor").is_in(_with_descendants(actors, analysis.actors))) if actors else None
+        by_actor = claims.filter(pl.col("actor").is_in(wanted)) if actors else None
         claims = claims.filter(pl.col("claim_id").is_in(involved)) if by_actor is None else pl.concat(
             [by_actor, claims.filter(pl.col("claim_id").is_in(involved))]).unique("claim_id", maintain_order=True)
     documents = analysis.documents.filter(pl.col("doc_id").is_in(claims["doc_id"].unique().to_list()))
