@@ -70,6 +70,10 @@ class Config:
     nli_threshold: float = 0.5
     #: how the two directions are combined: "mean" or "max" or "min"
     nli_combine: str = "mean"
+    #: score b→a only when a→b gives contradiction >= this: a pair far below it would need an implausible
+    #: b→a score to reach the threshold (it is then reported with score = a→b and null *_ba columns).
+    #: 0 scores both directions of every pair; the screen is off whenever nli_threshold is below it.
+    nli_reverse_min: float = 0.02
 
     # --- runtime ----------------------------------------------------------
     #: "local" or "ray"

@@ -1,6 +1,8 @@
 """The NLI stage: the shipped model, label mapping of any HF model, score_pairs, errors."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
@@ -150,3 +152,31 @@ def test_unknown_model_is_a_model_error(tmp_path, monkeypatch):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelError):
         nli.load(tmp_path / "empty")
+
+
+def test_reverse_direction_screen_loses_no_reportable_pair():
+    """b->a is skipped only below Config.nli_reverse_min: every pair that could reach the threshold keeps
+    exactly the scores of full two-way scoring (batch size 1: int8 scores do not depend on batch-mates)."""
+    from engine import nli
+    from engine.pipeline import extract_claims, model_text
+
+    seed = extract_claims(str(Path(__file__).resolve().parents[1] / "data" / "seed"), show_progress=False)
+    claims = seed.head(16).with_columns(content=pl.Series(model_text(seed.head(16))))
+    ids = claims["claim_id"].to_list()
+    cands = pl.DataFrame({"claim_a": [a for i, a in enumerate(ids) for b in ids[i + 1:]],
+                          "claim_b": [b for i, a in enumerate(ids) for b in ids[i + 1:]]})
+    cands = cands.with_columns(similarity=pl.lit(0.5), shared_entities=pl.lit([], dtype=pl.List(pl.Utf8)),
+                               via=pl.lit("knn"))
+    base = Config(show_progress=False, nli_batch_size=1)
+    full = nli.score_pairs(claims, cands, base.replace(nli_reverse_min=0.0))
+    screened = nli.score_pairs(claims, cands, base)
+    assert full["contradiction_ba"].null_count() == 0
+    kept = (full["contradiction_ab"] >= base.nli_reverse_min).to_numpy()
+    assert 0 < kept.sum() < full.height  # the screen did something on real claims
+    assert screened.filter(pl.Series(kept)).equals(full.filter(pl.Series(kept)))
+    dropped = screened.filter(pl.Series(~kept))
+    assert dropped["contradiction_ba"].null_count() == dropped.height
+    assert (dropped["score"] == dropped["contradiction_ab"]).all() and dropped["score"].max() < base.nli_reverse_min
+    # below the screen the threshold turns it off: a threshold-0 exploration still gets both directions
+    low = nli.score_pairs(claims, cands, base.replace(nli_threshold=0.0))
+    assert low["contradiction_ba"].null_count() == 0

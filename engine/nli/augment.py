@@ -317,3 +317,123 @@ def lexical_augment(texts: list[str], n_max: int, seed: int = 13, show_progress:
             if other != body:
                 add(text, rng.choice(_DEBUNK).format(other), "neutral", "debunk_other")
     return pl.DataFrame(rows[:n_max], schema=PAIRS) if rows else pl.DataFrame(schema=PAIRS)
+
+
+# --- paraphrased denials: the low-overlap contradictions of real disputes ------------------------------
+# Self-derived pairs share almost every word, so a model trained on them learns "same words + a negation =
+# contradiction" and calls a denial worded differently from the claim neutral ("Russian warplanes carried
+# out raids in Al-Tanaf ..." vs "Russia had not carried out any strikes ..."). These pairs keep the event
+# (verb and object, through synonyms) but change the wording around it the way a denial by another party
+# does: the actor generalised to its country or a pronoun, synonyms, trailing modifiers dropped. A negated
+# paraphrase of *another* sentence of the same article (same story, different event) is the hard neutral.
+
+
+def _demonyms() -> dict[str, str]:
+    """Demonym -> country from data/lexicon/countries.csv ("Russian" -> "Russia")."""
+    import csv
+
+    from engine.config import DATA_DIR
+
+    with open(DATA_DIR / "lexicon" / "countries.csv", encoding="utf-8") as f:
+        return {r["demonym"]: r["country"] for r in csv.DictReader(f) if r["demonym"]}
+
+
+def generalise_subject(text: str, sent, demonyms: dict[str, str], rng: random.Random) -> str | None:
+    """"Russian warplanes carried out ..." -> "Russia carried out ...": a sentence-initial subject whose
+    modifier is a demonym becomes the country (the verb agreement of a past-tense verb is unchanged)."""
+    subj = _subject(sent.root)
+    if subj is None or subj.left_edge.i != sent.start or sent.root.tag_ not in ("VBD", "MD") and not any(
+            c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "did", "will", "would", "could") for c in sent.root.children):
+        return None
+    words = sent[: subj.right_edge.i - sent.start + 1]
+    demonym = next((t.text for t in words if t.text in demonyms), None)
+    if demonym is None or len(words) > 5:
+        return None
+    country = demonyms[demonym]
+    country = "the US" if country == "United States" and rng.random() < 0.5 else country
+    prefix = words.text
+    return country + text[len(prefix):] if text.startswith(prefix) else None
+
+
+def paraphrase(text: str, nlp, syn: dict[str, list[str]], demonyms: dict[str, str], rng: random.Random,
+               allow_shorten: bool = True) -> str | None:
+    """A rewording of `text` that keeps its event: subject generalised or pronoun, 1-2 synonym swaps,
+    sometimes the trailing modifiers dropped. None when nothing could be changed."""
+    sent = list(nlp(text).sents)[0]
+    out, changed = text, 0
+    if allow_shorten and rng.random() < 0.5:
+        short = shorten(sent)
+        if short:
+            out, changed = short, changed + 1
+    for _ in range(2):
+        s = substitute(list(nlp(out).sents)[0], syn, rng)
+        if s:
+            out, changed = s.strip(), changed + 1
+    sent = list(nlp(out).sents)[0]
+    subj = generalise_subject(out, sent, demonyms, rng) if rng.random() < 0.8 else None
+    subj = subj or (pronoun(out, sent, rng) if rng.random() < 0.5 else None)
+    if subj:
+        out, changed = subj, changed + 1
+    return out if changed and out != text else None
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower())}
+
+
+def paraphrase_augment(pool: list[tuple[str, str]], n_max: int, seed: int = 13,
+                       show_progress: bool = False) -> pl.DataFrame:
+    """Pairs from (article id, claim content) texts: s vs negate(paraphrase(s)) contradiction (both orders),
+    s -> paraphrase(s) entailment when the paraphrase did not lengthen or generalise beyond s, and s vs the
+    negated paraphrase of another, unrelated sentence of the same article neutral (both orders)."""
+    rng = random.Random(seed + 2)
+    nlp = _nlp()
+    syn, demonyms = lexical_table("synonym"), _demonyms()
+    rows: list[dict] = []
+    by_article: dict[str, list[str]] = {}
+    for art, text in pool:
+        by_article.setdefault(art, []).append(text)
+
+    def add(p, h, label, kind):
+        if p and h and p.strip() != h.strip():
+            rows.append({"premise": p.strip(), "hypothesis": h.strip(), "label": label, "source": f"para_{kind}"})
+
+    def negated_paraphrase(text: str) -> tuple[str | None, str]:
+        para = None
+        for _ in range(3):  # the rewrites are random: a few draws usually find one that applies
+            para = paraphrase(text, nlp, syn, demonyms, rng)
+            if para:
+                break
+        para = para or text
+        return negate(list(nlp(para).sents)[0], rng), para
+
+    items = [(a, t) for a, t in pool if '"' not in t and "“" not in t and not t.endswith("?")
+             and not _HEDGES.search(t)]
+    rng.shuffle(items)
+    bar = None
+    if show_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n_max, desc="paraphrase", unit="pair")
+    for art, text in items:
+        if len(rows) >= n_max:
+            break
+        before = len(rows)
+        neg, para = negated_paraphrase(text)
+        if neg and para != text:
+            add(text, neg, "contradiction", "denial") if rng.random() < 0.5 else add(neg, text, "contradiction", "denial")
+            if rng.random() < 0.4:
+                add(text, para, "entailment", "paraphrase")
+        # the hard neutral: a denial of a different event from the same story
+        words = _content_words(text)
+        others = [o for o in by_article.get(art, []) if o != text and len(_content_words(o) & words) <= 1
+                  and not _HEDGES.search(o)]
+        if others and rng.random() < 0.4:
+            other_neg, _ = negated_paraphrase(rng.choice(others))
+            if other_neg:
+                add(text, other_neg, "neutral", "other_denial") if rng.random() < 0.5 else add(other_neg, text, "neutral", "other_denial")
+        if bar is not None:
+            bar.update(len(rows) - before)
+    if bar is not None:
+        bar.close()
+    return pl.DataFrame(rows[:n_max], schema=PAIRS) if rows else pl.DataFrame(schema=PAIRS)

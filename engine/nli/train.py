@@ -38,9 +38,14 @@ RECIPES = {
     # stage 2 of "full": continues from the interim model on news-like data, with some SICK/SNLI kept
     "news": dict(sick_both=False, snli=True, fever=1000, news_random=1200, augment=2500, lexical=2000, claims=True,
                  sample_sick=1500, sample_snli=600, epochs=1, lr=3e-5),
+    # stage 3 of "full": paraphrased denials (augment.paraphrase_augment) so that a denial worded unlike
+    # the claim still reads as a contradiction; no "scope" pairs (a denial with an added qualifier is
+    # what a disputed claim looks like in the news); more FEVER for claim-vs-evidence pairs
+    "news2": dict(sick_both=False, snli=True, fever=3000, news_random=1500, augment=2500, lexical=2000,
+                  paraphrase=3000, claims=True, drop_sources=["aug_scope"], sample_sick=2000, epochs=1, lr=3e-5),
 }
 #: recipes run one after the other, each starting from the previous one's weights
-STAGES = {"full": ["interim", "news"]}
+STAGES = {"full": ["interim", "news", "news2"]}
 
 log = logging.getLogger("engine.nli.train")
 
@@ -69,7 +74,8 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
     n_random = min(r["news_random"], limit or r["news_random"])
     n_aug = min(r["augment"], limit or r["augment"])
     n_lex = min(r["lexical"], limit or r["lexical"])
-    if not (n_random or n_aug or n_lex):
+    n_para = min(r.get("paraphrase", 0), limit or r.get("paraphrase", 0))
+    if not (n_random or n_aug or n_lex or n_para):
         return pl.concat(parts).sample(fraction=1.0, shuffle=True, seed=seed)
     if r["claims"]:
         pool = data.news_contents("train", max_articles=6 if limit else None, show_progress=show_progress)
@@ -88,7 +94,13 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
         from engine.nli import augment
 
         parts.append(augment.lexical_augment([t for _, t in pool], n_lex, seed=seed, show_progress=show_progress))
+    if n_para:
+        from engine.nli import augment
+
+        parts.append(augment.paraphrase_augment(pool, n_para, seed=seed, show_progress=show_progress))
     frame = pl.concat(parts)
+    if r.get("drop_sources"):
+        frame = frame.filter(~pl.col("source").is_in(r["drop_sources"]))
     return frame.sample(fraction=1.0, shuffle=True, seed=seed)
 
 
