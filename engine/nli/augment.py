@@ -377,6 +377,19 @@ def paraphrase(text: str, nlp, syn: dict[str, list[str]], demonyms: dict[str, st
     return out if changed and out != text else None
 
 
+def trailing_modifier(sent) -> str | None:
+    """The last prepositional / adverbial phrase after the main verb ("targeting opposition forces",
+    "in northern Syria"), 2-10 tokens, or None."""
+    root = sent.root
+    mods = [c for c in root.children if c.i > root.i and c.dep_ in ("prep", "advcl", "npadvmod", "acl")]
+    if not mods:
+        return None
+    span = sent.doc[mods[-1].left_edge.i: mods[-1].right_edge.i + 1]
+    if not 2 <= len(span) <= 10 or any(t.text in '"“”' for t in span):
+        return None
+    return span.text.rstrip(" ,.")
+
+
 def _content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]{4,}", text.lower())}
 
@@ -420,14 +433,22 @@ def paraphrase_augment(pool: list[tuple[str, str]], n_max: int, seed: int = 13,
             break
         before = len(rows)
         neg, para = negated_paraphrase(text)
+        others = [o for o in by_article.get(art, []) if o != text]
+        if neg and others and rng.random() < 0.3:
+            # a denial rarely repeats the claim's qualifiers: it brings its own ("had not carried out any
+            # strikes targeting opposition forces" against "carried out raids ... targeting a meeting of ...")
+            short = shorten(list(nlp(para).sents)[0])
+            short_neg = negate(list(nlp(short).sents)[0], rng) if short else None
+            mod = trailing_modifier(list(nlp(rng.choice(others)).sents)[0])
+            if short_neg and mod:
+                neg = short_neg.rstrip(" .") + " " + mod
         if neg and para != text:
             add(text, neg, "contradiction", "denial") if rng.random() < 0.5 else add(neg, text, "contradiction", "denial")
             if rng.random() < 0.4:
                 add(text, para, "entailment", "paraphrase")
         # the hard neutral: a denial of a different event from the same story
         words = _content_words(text)
-        others = [o for o in by_article.get(art, []) if o != text and len(_content_words(o) & words) <= 1
-                  and not _HEDGES.search(o)]
+        others = [o for o in others if len(_content_words(o) & words) <= 1 and not _HEDGES.search(o)]
         if others and rng.random() < 0.4:
             other_neg, _ = negated_paraphrase(rng.choice(others))
             if other_neg:
@@ -436,4 +457,172 @@ def paraphrase_augment(pool: list[tuple[str, str]], n_max: int, seed: int = 13,
             bar.update(len(rows) - before)
     if bar is not None:
         bar.close()
+    return pl.DataFrame(rows[:n_max], schema=PAIRS) if rows else pl.DataFrame(schema=PAIRS)
+
+
+# --- contrary states: contradictions that need a little world knowledge ---------------------------------
+# "X died on Sunday" / "X is alive and well", "police arrested X" / "X is still at large": the hypothesis
+# shares only the participant with the claim, so lexical overlap cannot decide. The table
+# data/nli/contrary_states.csv maps a verb to predicates that contradict it for the same participant; the
+# same predicate said of a participant from another article is the neutral counterpart.
+
+
+#: verbs whose contrary predicates fit things as well as people ("the bodies remain missing")
+_ANY_PARTICIPANT = {"find", "discover", "destroy", "collapse", "crash", "sink", "ban", "cancel"}
+_PERSON_NOUNS = {"man", "woman", "boy", "girl", "child", "son", "daughter", "mother", "father", "mom", "dad",
+                 "wife", "husband", "brother", "sister", "soldier", "suspect", "journalist", "reporter",
+                 "hostage", "prisoner", "civilian", "officer", "leader", "president", "minister", "actor",
+                 "actress", "singer", "star", "player", "student", "teacher", "doctor", "nurse", "worker",
+                 "fighter", "militant", "gunman", "victim", "official", "commander", "member", "person",
+                 "people", "teenager", "baby", "pilot", "driver", "priest", "nun", "tourist", "aid worker"}
+
+
+def contrary_table() -> dict[str, tuple[str, list[str]]]:
+    import csv
+
+    from engine.nli.data import NLI_DIR
+
+    with open(NLI_DIR / "contrary_states.csv", encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {r["verb"]: (r["role"], r["contrary"].split("|")) for r in rows}
+
+
+def _state_rows() -> list[dict]:
+    import csv
+
+    from engine.nli.data import NLI_DIR
+
+    with open(NLI_DIR / "contrary_states.csv", encoding="utf-8") as f:
+        return [r for r in csv.DictReader(line for line in f if not line.startswith("#")) if r["past"]]
+
+
+_ROLES = ["the soldier", "the journalist", "the suspect", "the minister", "the aid worker", "the pilot",
+          "the opposition leader", "the police officer", "the hostage", "the activist", "the commander",
+          "the singer", "the former president", "the businessman", "the doctor", "the student"]
+_SURNAMES = ["Hassan", "Novak", "Okafor", "Petrov", "Garcia", "Kim", "Schmidt", "Haddad", "Silva", "Kowalski",
+             "Nguyen", "Mensah", "Rossi", "Yilmaz", "Ivanova", "Cohen", "Tanaka", "Dubois", "Khan", "Murphy"]
+_WHEN = ["on Monday", "on Tuesday", "last week", "on Saturday night", "earlier this month", "in March",
+         "two days ago", "late on Friday", ""]
+_WHERE = ["in {}", "near {}", "outside {}", "on the outskirts of {}", "in a village near {}", ""]
+_CIRCUMSTANCE = ["during clashes", "in an air strike", "in a road accident", "during a raid", "in a shooting", ""]
+
+
+def synthetic_states(n_max: int, seed: int = 13) -> pl.DataFrame:
+    """Template pairs over people: "<person> was killed in an air strike near Aleppo on Monday" vs
+    "<person> is still alive" (contradiction, both orders), vs "<person> is dead" (entailment), vs the
+    contrary said of another person (neutral). Teaches which event predicates exclude each other, which
+    SICK/SNLI barely cover; the names and places are random, so only the predicates carry the label."""
+    import csv
+
+    from engine.config import DATA_DIR
+
+    rng = random.Random(seed + 4)
+    states = _state_rows()
+    with open(DATA_DIR / "lexicon" / "first_names.csv", encoding="utf-8") as f:
+        first = [r["first_name"].capitalize() for r in csv.DictReader(f)]
+    with open(DATA_DIR / "lexicon" / "countries.csv", encoding="utf-8") as f:
+        places = [c for r in csv.DictReader(f) for c in r["capitals"].split("|")[:1] if c]
+
+    def person():
+        r = rng.random()
+        if r < 0.5:
+            return f"{rng.choice(first)} {rng.choice(_SURNAMES)}"
+        if r < 0.8:
+            return f"{rng.choice(_ROLES).capitalize()} {rng.choice(first)} {rng.choice(_SURNAMES)}"
+        return rng.choice(_ROLES)
+
+    def cap(text):
+        return text[:1].upper() + text[1:]
+
+    rows: list[dict] = []
+
+    def add(p, h, label, kind):
+        rows.append({"premise": cap(p), "hypothesis": cap(h), "label": label, "source": f"synth_{kind}"})
+
+    while len(rows) < n_max:
+        st = rng.choice(states)
+        who, other = person(), person()
+        if other.split()[-1] == who.split()[-1]:
+            continue
+        where = rng.choice(_WHERE).format(rng.choice(places)) if places else ""
+        how = rng.choice(_CIRCUMSTANCE) if st["verb"] in ("die", "kill", "murder", "injure", "wound", "hurt") else ""
+        parts = [who, st["past"], how, where, rng.choice(_WHEN)]
+        premise = " ".join(p for p in parts if p)
+        # later mentions: the surname alone, or "the minister", as news copy does
+        again = who.split()[-1] if rng.random() < 0.5 and who[:4] != "the " else who
+        contrary = f"{again} {rng.choice(st['contrary'].split('|'))}"
+        add(premise, contrary, "contradiction", "state") if rng.random() < 0.5 else add(contrary, premise, "contradiction", "state")
+        r = rng.random()
+        if r < 0.4 and st["entails"]:
+            add(premise, f"{again} {rng.choice(st['entails'].split('|'))}", "entailment", "entails")
+        elif r < 0.8:
+            add(premise, f"{other} {rng.choice(st['contrary'].split('|'))}", "neutral", "other_person")
+    return pl.DataFrame(rows[:n_max], schema=PAIRS)
+
+
+def _participant(sent, role: str):
+    """The noun phrase the event happens to (patient) or the one doing it (agent), or None."""
+    root = sent.root
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in root.children)
+    want = (("nsubjpass",) if passive else ("dobj",)) if role == "patient" else (() if passive else ("nsubj",))
+    for c in root.children:
+        if c.dep_ in want and c.pos_ in ("NOUN", "PROPN") and c.tag_ in ("NN", "NNP", "NNS", "NNPS") \
+                and c.right_edge.i == c.i:  # no trailing modifiers: "al-Dulaimi", "the man who ..." are skipped
+            span = sent.doc[c.left_edge.i: c.right_edge.i + 1]
+            if 1 <= len(span) <= 7 and not any(t.is_punct and t.text not in ("'", "’", "-") for t in span):
+                return span
+    return None
+
+
+def contrary_augment(pool: list[tuple[str, str]], n_max: int, seed: int = 13,
+                     show_progress: bool = False) -> pl.DataFrame:
+    """s vs "<participant of s> <contrary predicate>" contradiction (both orders); the same predicate said of
+    a participant of another article's sentence neutral (both orders)."""
+    rng = random.Random(seed + 3)
+    nlp = _nlp()
+    table = contrary_table()
+    rows: list[dict] = []
+
+    def add(p, h, label, kind):
+        if p and h and p.strip() != h.strip():
+            rows.append({"premise": p.strip(), "hypothesis": h.strip(), "label": label, "source": f"contrary_{kind}"})
+
+    texts = [t for _, t in pool if '"' not in t and "“" not in t and not t.endswith("?") and not _HEDGES.search(t)]
+    rng.shuffle(texts)
+    found: list[tuple[str, str, str, bool]] = []  # (text, participant, predicate, participant is a name)
+    for text, doc in zip(texts, _parsed(nlp, texts, show_progress, "contrary", "text")):
+        if len(found) * 3 >= n_max * 2:
+            break
+        sent = doc[:]
+        root = sent.root
+        if root.pos_ != "VERB" or root.lemma_.lower() not in table or any(c.dep_ == "neg" for c in root.children):
+            continue
+        role, predicates = table[root.lemma_.lower()]
+        who = _participant(sent, role)
+        if who is None:
+            continue
+        if who[-1].tag_ in ("NN", "NNS") and not any(t.dep_ in ("det", "poss", "nummod") for t in who):
+            continue  # a bare common noun ("shares", "people") is a class, not a participant
+        if root.lemma_.lower() not in _ANY_PARTICIPANT and not (
+                who[-1].ent_type_ == "PERSON" or who[-1].lemma_.lower() in _PERSON_NOUNS):
+            continue  # "the video was released", "the town was sacked": these predicates are about people
+        if len(who) == 1 and len(who.text) <= 3:
+            continue  # a split name ("al" of "al-Dulaimi")
+        name = who.text if who[0].pos_ == "PROPN" or who[0].text.isupper() else who.text[:1].lower() + who.text[1:]
+        predicate = rng.choice(predicates)
+        if who[-1].tag_ in ("NNS", "NNPS"):  # agreement: "the soldiers are still alive"
+            predicate = re.sub(r"^(is|was|remains|still works)\b",
+                               lambda m: {"is": "are", "was": "were", "remains": "remain", "still works": "still work"}[m.group()],
+                               predicate)
+        found.append((text, name, predicate, who[-1].tag_ in ("NNP", "NNPS")))
+    named = [f for f in found if f[3]]
+    for text, name, predicate, _ in found:
+        hyp = f"{name[:1].upper()}{name[1:]} {predicate}"
+        add(text, hyp, "contradiction", "state") if rng.random() < 0.6 else add(hyp, text, "contradiction", "state")
+        if rng.random() < 0.5 and named:
+            other_name = rng.choice(named)[1]
+            if other_name.lower() != name.lower() and other_name.lower() not in text.lower():
+                other = f"{other_name[:1].upper()}{other_name[1:]} {predicate}"
+                add(text, other, "neutral", "other") if rng.random() < 0.5 else add(other, text, "neutral", "other")
+    rng.shuffle(rows)
     return pl.DataFrame(rows[:n_max], schema=PAIRS) if rows else pl.DataFrame(schema=PAIRS)

@@ -39,10 +39,11 @@ RECIPES = {
     "news": dict(sick_both=False, snli=True, fever=1000, news_random=1200, augment=2500, lexical=2000, claims=True,
                  sample_sick=1500, sample_snli=600, epochs=1, lr=3e-5),
     # stage 3 of "full": paraphrased denials (augment.paraphrase_augment) so that a denial worded unlike
-    # the claim still reads as a contradiction; no "scope" pairs (a denial with an added qualifier is
+    # the claim still reads as a contradiction; contrary states ("X died" / "X is alive", real sentences
+    # and templates: augment.contrary_augment, augment.synthetic_states); no "scope" pairs (a denial with an added qualifier is
     # what a disputed claim looks like in the news); more FEVER for claim-vs-evidence pairs
     "news2": dict(sick_both=False, snli=True, fever=3000, news_random=1500, augment=2500, lexical=2000,
-                  paraphrase=3000, claims=True, drop_sources=["aug_scope"], sample_sick=2000, epochs=1, lr=3e-5),
+                  paraphrase=3000, contrary=600, synthetic=1500, claims=True, drop_sources=["aug_scope"], sample_sick=2000, epochs=1, lr=3e-5),
 }
 #: recipes run one after the other, each starting from the previous one's weights
 STAGES = {"full": ["interim", "news", "news2"]}
@@ -75,7 +76,12 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
     n_aug = min(r["augment"], limit or r["augment"])
     n_lex = min(r["lexical"], limit or r["lexical"])
     n_para = min(r.get("paraphrase", 0), limit or r.get("paraphrase", 0))
-    if not (n_random or n_aug or n_lex or n_para):
+    n_contrary = min(r.get("contrary", 0), limit or r.get("contrary", 0))
+    if r.get("synthetic"):
+        from engine.nli import augment
+
+        parts.append(augment.synthetic_states(min(r["synthetic"], limit or r["synthetic"]), seed=seed))
+    if not (n_random or n_aug or n_lex or n_para or n_contrary):
         return pl.concat(parts).sample(fraction=1.0, shuffle=True, seed=seed)
     if r["claims"]:
         pool = data.news_contents("train", max_articles=6 if limit else None, show_progress=show_progress)
@@ -98,6 +104,10 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
         from engine.nli import augment
 
         parts.append(augment.paraphrase_augment(pool, n_para, seed=seed, show_progress=show_progress))
+    if n_contrary:
+        from engine.nli import augment
+
+        parts.append(augment.contrary_augment(pool, n_contrary, seed=seed, show_progress=show_progress))
     frame = pl.concat(parts)
     if r.get("drop_sources"):
         frame = frame.filter(~pl.col("source").is_in(r["drop_sources"]))
