@@ -132,8 +132,10 @@ def format_contradictions(analysis, limit: int = 10) -> str:
     width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 140))
     lines = [f"Top {rows.height} contradiction(s) of {analysis.contradictions.height}:"]
     for i, r in enumerate(rows.iter_rows(named=True)):
+        back = "not scored" if r["contradiction_ba"] is None else f"{r['contradiction_ba']:.2f}"
+        core = ", on the denial's core" if r.get("view") == "core" else ""
         lines.append(f"{i + 1:>2}. score {r['score']:.2f} ({r['kind']}; {r['contradiction_ab']:.2f} a→b, "
-                     f"{r['contradiction_ba']:.2f} b→a)")
+                     f"{back} b→a{core})")
         for side in ("a", "b"):
             who = r[f"speaker_{side}"] or "?"
             if r[f"actor_{side}"] and r[f"actor_{side}"] != who:

@@ -74,6 +74,11 @@ class Config:
     #: b→a score to reach the threshold (it is then reported with score = a→b and null *_ba columns).
     #: 0 scores both directions of every pair; the screen is off whenever nli_threshold is below it.
     nli_reverse_min: float = 0.02
+    #: also score a denial's core (its main clause without qualifiers) against the claim it answers and keep
+    #: the stronger view (engine.nli.views); the pair's `view` column says which one was used
+    nli_core_view: bool = True
+    #: ranking only: added to the score of pairs that share a named entity when sorting contradictions
+    rank_entity_bonus: float = 0.1
 
     # --- runtime ----------------------------------------------------------
     #: "local" or "ray"

@@ -20,7 +20,8 @@ def _kind(actor_a, actor_b, attributed_a, attributed_b) -> str:
 
 
 def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Pairs whose combined contradiction score reaches `config.nli_threshold`, strongest first."""
+    """Pairs whose combined contradiction score reaches `config.nli_threshold`, strongest first (score, plus
+    `config.rank_entity_bonus` for pairs that share a named entity)."""
     if scored.height == 0 or claims.height == 0:
         return empty(CONTRADICTIONS)
     hits = scored.filter(pl.col("score") >= config.nli_threshold)
@@ -50,7 +51,12 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
                       return_dtype=pl.Utf8)
         .alias("kind")
     )
-    hits = hits.sort(["score", "claim_a", "claim_b"], descending=[True, False, False])
+    # rank: NLI score, plus a small bonus when both claims name the same entity (a place, a person): such a
+    # pair is more likely about one event than two claims that are only similar. Sort key only: the reported
+    # score and the threshold are untouched.
+    same_entity = pl.col("shared_entities").list.len().fill_null(0) > 0
+    rank = pl.col("score") + pl.when(same_entity).then(config.rank_entity_bonus).otherwise(0.0)
+    hits = hits.sort([rank, "score", "claim_a", "claim_b"], descending=[True, True, False, False])
     return conform(hits, CONTRADICTIONS)
 
 
@@ -123,13 +129,24 @@ def explain(analysis, i: int = 0) -> dict:
         "similarity": row["similarity"],
         "shared_entities": list(row["shared_entities"] or []),
         "threshold": analysis.config.nli_threshold,
+        "view": row["view"],
         "why": (
-            f"NLI contradiction {row['contradiction_ab']:.2f} (a→b) and {row['contradiction_ba']:.2f} (b→a), "
+            f"NLI contradiction {row['contradiction_ab']:.2f} (a→b) and "
+            + ("not scored (b→a; a→b was below nli_reverse_min)" if row["contradiction_ba"] is None
+               else f"{row['contradiction_ba']:.2f} (b→a)") + ", "
             f"combined {row['score']:.2f} ≥ threshold {analysis.config.nli_threshold:.2f}; "
             f"cosine similarity {row['similarity']:.2f}"
             + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
+            + ("; scored on the denial's core, its qualifiers left out: "
+               + "; ".join(f'"{core}"' for core in _cores(row)) if row["view"] == "core" else "")
         ),
     }
+
+
+def _cores(row) -> list[str]:
+    from engine.nli import views
+
+    return list(views.cores([row["content_a"] or "", row["content_b"] or ""]).values())
 
 
 def _with_descendants(actor_ids, actors: pl.DataFrame) -> set:

@@ -9,7 +9,7 @@ Edges (attribute `kind`, key = kind):
   actor -> claim     asserts          cue, stance, speaker
   actor -> actor     part_of          (child speaks for / belongs to parent)
   claim -> document  appears_in       start, end (sentence offsets in the document text)
-  claim -> claim     contradicts      score, contradiction_ab, contradiction_ba, similarity, shared_entities,
+  claim -> claim     contradicts      score, contradiction_ab, contradiction_ba, view, similarity, shared_entities,
                                       contradiction_kind (dispute / reversal / correction)
   actor -> actor     disagrees_with   count, max_score, first, last (both directions are added)
 """
@@ -69,7 +69,8 @@ def build(documents: pl.DataFrame, claims: pl.DataFrame, actors: pl.DataFrame,
         g.add_edge(claim_node(r["claim_a"]), claim_node(r["claim_b"]), key="contradicts", kind="contradicts",
                    score=r["score"], contradiction_ab=r["contradiction_ab"], contradiction_ba=r["contradiction_ba"],
                    similarity=r["similarity"], shared_entities=list(r["shared_entities"] or []),
-                   contradiction_kind=r["kind"], published_a=r["published_a"], published_b=r["published_b"])
+                   contradiction_kind=r["kind"], published_a=r["published_a"], published_b=r["published_b"],
+                   view=r["view"])
     _add_disagreements(g, contradictions, claims)
     return g
 

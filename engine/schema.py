@@ -76,6 +76,7 @@ SCORED = {
     "neutral_ba": pl.Float64,
     "similarity": pl.Float64,
     "shared_entities": pl.List(pl.Utf8),
+    "view": pl.Utf8,  # "full": the two contents; "core": a denial without its qualifiers (engine.nli.views)
 }
 
 CONTRADICTIONS = {
@@ -99,6 +100,7 @@ CONTRADICTIONS = {
     "shared_entities": pl.List(pl.Utf8),
     "published_a": pl.Utf8,  # claim dates (ISO) when the documents carry one; a is the earlier
     "published_b": pl.Utf8,
+    "view": pl.Utf8,  # which NLI view gave the score: "full" or "core" (engine.nli.views)
 }
 
 

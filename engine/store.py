@@ -53,7 +53,7 @@ SCHEMA_VERSION = "2"
 EXTRACTION_OPTIONS = ("max_document_bytes", "languages", "spacy_model", "min_claim_words",
                       "max_sentence_chars", "include_unattributed")
 #: options that change NLI probabilities: scores are kept per distinct setup
-NLI_OPTIONS = ("nli_model", "nli_backend", "nli_max_length", "nli_combine", "nli_reverse_min")
+NLI_OPTIONS = ("nli_model", "nli_backend", "nli_max_length", "nli_combine", "nli_reverse_min", "nli_core_view")
 #: how a run executes, not what it computes: never inherited from the stored config
 RUNTIME_OPTIONS = ("backend", "threads", "show_progress", "strict")
 #: rows per committed chunk: a kill loses at most one chunk of work
@@ -69,7 +69,7 @@ _TABLES = {
     # present = False: the NLI stage returned no row for the pair (remembered so it is not retried)
     "scores": ("key_a VARCHAR, key_b VARCHAR, nli_key VARCHAR, present BOOLEAN, score DOUBLE, "
                "contradiction_ab DOUBLE, contradiction_ba DOUBLE, entailment_ab DOUBLE, entailment_ba DOUBLE, "
-               "neutral_ab DOUBLE, neutral_ba DOUBLE, PRIMARY KEY (key_a, key_b, nli_key)"),
+               "neutral_ab DOUBLE, neutral_ba DOUBLE, view VARCHAR, PRIMARY KEY (key_a, key_b, nli_key)"),
 }
 
 
@@ -425,7 +425,7 @@ class Store:
         oriented = oriented.with_columns([
             pl.when(pl.col("flip")).then(pl.col(f"{p}_{b}")).otherwise(pl.col(f"{p}_{a}")).alias(f"{p}_{a}")
             for p in PROBABILITIES for a, b in (("ab", "ba"), ("ba", "ab"))
-        ]).select("key_a", "key_b", "score", *[f"{p}_{d}" for p in PROBABILITIES for d in ("ab", "ba")])
+        ]).select("key_a", "key_b", "score", *[f"{p}_{d}" for p in PROBABILITIES for d in ("ab", "ba")], "view")
         rows = (chunk.select("key_a", "key_b")
                 .join(oriented.unique(subset=["key_a", "key_b"], keep="first"), on=["key_a", "key_b"], how="left")
                 .with_columns(pl.lit(nli_key).alias("nli_key"), pl.col("score").is_not_null().alias("present")))

@@ -38,7 +38,7 @@ def _tables():
         "claim_a": ["c2", "c1", "c4", "c1"], "claim_b": ["c1", "c3", "c5", "c4"],
         "score": [0.91, 0.72, 0.66, 0.2],
         "contradiction_ab": [0.95, 0.7, 0.6, 0.1], "contradiction_ba": [0.87, 0.74, 0.72, 0.3],
-        "similarity": [0.8, 0.5, 0.9, 0.1], "shared_entities": [["bridge"], [], ["sunday"], []],
+        "similarity": [0.8, 0.5, 0.9, 0.1], "shared_entities": [["bridge"], [], [], []],
     }), SCORED)
     return documents, claims, actors, scored
 
@@ -49,6 +49,17 @@ def _analysis(threshold=0.5) -> Analysis:
     found = contradictions.select(scored, claims, config)
     return Analysis(documents=documents, skipped=empty(SKIPPED), claims=claims, actors=actors,
                     candidates=empty(CANDIDATES), scored=scored, contradictions=found, config=config)
+
+
+def test_a_shared_entity_lifts_a_pair_in_the_ranking_not_its_score():
+    documents, claims, actors, scored = _tables()
+    scored = scored.with_columns(shared_entities=pl.Series([["bridge"], [], ["vote"], []]))
+    lifted = contradictions.select(scored, claims, Config())
+    assert lifted["score"].to_list() == [0.91, 0.66, 0.72]  # 0.66 + 0.1 bonus (shares "vote") > 0.72
+    plain = contradictions.select(scored, claims, Config(rank_entity_bonus=0.0))
+    assert plain["score"].to_list() == [0.91, 0.72, 0.66]
+    assert Config(nli_threshold=0.7).nli_threshold == 0.7 and contradictions.select(
+        scored, claims, Config(nli_threshold=0.7))["score"].to_list() == [0.91, 0.72]  # the bonus never admits
 
 
 def test_select_threshold_order_kind_and_direction():

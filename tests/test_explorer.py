@@ -54,7 +54,9 @@ def test_explore_returns_the_app_with_every_contradiction(wide):
     ex = wide.explore()
     assert isinstance(ex, Explorer)
     assert ex.table.height == wide.contradictions.height > 10
-    assert ex.table["score"].to_list() == sorted(ex.table["score"].to_list(), reverse=True)
+    bonus = wide.config.rank_entity_bonus
+    ranked = [s + (bonus if len(e) else 0.0) for s, e in zip(ex.table["score"], ex.table["shared_entities"])]
+    assert ranked == sorted(ranked, reverse=True)
     assert _contradicts_edges(ex.graph) == wide.contradictions.height
     assert ex.sigma is not None and ex.sigma in ex.children
     assert ex.details.value == render.HINT
@@ -184,11 +186,15 @@ def test_selection_survives_a_filter_that_keeps_it(explorer):
 
 def test_sort_and_pages(explorer):
     scores = explorer.table["score"].to_list()
+    # the engine's ranking: score plus the shared-entity bonus, strongest first
+    bonus = explorer.analysis.config.rank_entity_bonus
+    ranked = [s + (bonus if len(e) else 0.0) for s, e in zip(scores, explorer.table["shared_entities"].to_list())]
+    assert ranked == sorted(ranked, reverse=True)
     explorer.sort_button.click()
-    assert explorer.table["score"].to_list() == sorted(scores)
+    assert explorer.table["score"].to_list() == scores[::-1]
     assert explorer.sort_button.description == "score ▲"
     explorer.sort_button.click()
-    assert explorer.table["score"].to_list() == sorted(scores, reverse=True)
+    assert explorer.table["score"].to_list() == scores
     shown = [r for r, *_ in explorer._rows if r.layout.display != "none"]
     assert len(shown) == min(len(scores), len(explorer._rows))
     with pytest.raises(EngineError, match="no contradiction #"):

@@ -169,7 +169,7 @@ class Explorer(w.GridBox):
 
     def _build_table(self):
         grid = dict(grid_template_columns=COLUMNS, grid_gap="0 8px", width="100%")
-        self.sort_button = w.Button(description="score ▼", tooltip="sort by score", layout=w.Layout(width="76px"))
+        self.sort_button = w.Button(description="score ▼", tooltip="strongest first (score; pairs naming the same entity first on near ties) or weakest first", layout=w.Layout(width="76px"))
         self.sort_button.on_click(lambda _: self._toggle_sort())
         header = w.GridBox(
             [self.sort_button] + [self._cell(render.cell(h, bold=True)) for h in
@@ -296,8 +296,9 @@ class Explorer(w.GridBox):
         return found[self._order] if self._order else found.head(0)
 
     def _sort(self):
-        scores = self.view.contradictions["score"].to_list()
-        self._order = sorted(range(len(scores)), key=lambda i: (scores[i] or 0.0), reverse=self._descending)
+        # the engine's order is its ranking (score, plus a bonus for a shared entity); ascending reverses it
+        n = self.view.contradictions.height
+        self._order = list(range(n)) if self._descending else list(range(n - 1, -1, -1))
 
     def _toggle_sort(self):
         self._descending = not self._descending

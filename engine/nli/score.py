@@ -33,6 +33,20 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
     a, b = pairs["content_a"].to_list(), pairs["content_b"].to_list()
     model = load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
                  threads=config.threads)
+    ab, ba, combined, view = pair_scores(model, a, b, config)
+    c, e, n = (model.index(x) for x in ("contradiction", "entailment", "neutral"))
+    scored = pairs.select("claim_a", "claim_b", "similarity", "shared_entities").with_columns(
+        pl.Series("score", combined.astype(np.float64)),
+        *[pl.Series(f"{name}_{d}", probs[:, i].astype(np.float64), nan_to_null=True)
+          for name, i in (("contradiction", c), ("entailment", e), ("neutral", n)) for d, probs in (("ab", ab), ("ba", ba))],
+        pl.Series("view", view.tolist(), dtype=pl.Utf8),
+    )
+    return conform(scored, SCORED).select(list(SCORED))
+
+
+def pair_scores(model, a: list[str], b: list[str], config: Config):
+    """The engine's NLI verdict on pairs (a[i], b[i]): probabilities a->b and b->a (rows of NaN where b->a
+    was screened out), the combined contradiction score, and the view ("full" / "core") behind it."""
     c, e, n = (model.index(x) for x in ("contradiction", "entailment", "neutral"))
     screen = config.nli_reverse_min if config.nli_threshold >= config.nli_reverse_min else 0.0
     if screen <= 0:
@@ -50,9 +64,32 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
                                       show_progress=config.show_progress)
     combined = COMBINE[config.nli_combine](ab[:, c], ba[:, c])
     combined = np.where(np.isnan(combined), ab[:, c], combined)  # screened out: a->b alone (below the screen)
-    scored = pairs.select("claim_a", "claim_b", "similarity", "shared_entities").with_columns(
-        pl.Series("score", combined.astype(np.float64)),
-        *[pl.Series(f"{name}_{d}", probs[:, i].astype(np.float64), nan_to_null=True)
-          for name, i in (("contradiction", c), ("entailment", e), ("neutral", n)) for d, probs in (("ab", ab), ("ba", ba))],
-    )
-    return conform(scored, SCORED).select(list(SCORED))
+    view = np.array(["full"] * len(a), dtype=object)
+    if config.nli_core_view:
+        ab, ba, combined = _core_view(model, a, b, ab, ba, combined, view, config)
+    return ab, ba, combined, view
+
+
+def _core_view(model, a, b, ab, ba, combined, view, config: Config):
+    """Where one side is a denial and the other is not, score the denial's core against the other claim
+    (both ways) and keep whichever view contradicts more strongly (see engine.nli.views)."""
+    from engine.nli import views
+
+    core = views.cores(a + b)
+    rows = [i for i in range(len(a)) if views.is_negated(a[i]) != views.is_negated(b[i])
+            and (a[i] in core or b[i] in core)]
+    if not rows:
+        return ab, ba, combined
+    ca, cb = [core.get(a[i], a[i]) for i in rows], [core.get(b[i], b[i]) for i in rows]
+    probs = model.predict(list(zip(ca, cb)) + list(zip(cb, ca)), batch_size=config.nli_batch_size,
+                          show_progress=False)
+    cab, cba = probs[: len(rows)], probs[len(rows):]
+    c = model.index("contradiction")
+    core_combined = COMBINE[config.nli_combine](cab[:, c], cba[:, c])
+    rows = np.array(rows)
+    better = core_combined > combined[rows]
+    ab, ba, combined = ab.copy(), ba.copy(), combined.copy()
+    ab[rows[better]], ba[rows[better]] = cab[better], cba[better]
+    combined[rows[better]] = core_combined[better]
+    view[rows[better]] = "core"
+    return ab, ba, combined
