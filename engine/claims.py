@@ -9,6 +9,10 @@ and short-reference speakers ("he said", "it said", "his ministry said", "Trump,
 latest fitting speaker / named entity earlier in the document. Sentences without a speaker are attributed to
 the document's source (outlet) when `config.include_unattributed`.
 
+Two learned components trained on PolNeAR (engine.attribution_eval) help the rules: a cue detector that
+accepts verbs missing from cues.csv and rejects table verbs not used as attributions, and a frame filter
+that scores each candidate frame (cue, speaker, content) and drops the unlikely ones.
+
 Extra columns after the schema's: `speaker_mention` (the speaker as written in the sentence, e.g. "he"),
 `speaker_full` (the fullest mention of that speaker in the document, e.g. "Pentagon spokesman Peter Cook",
 used by engine.actors), `speaker_kind` (person | thing | unknown), `reported_by` (outer reporter of a nested
@@ -222,6 +226,7 @@ class CueModel:
     weights: dict[str, float]
     bias: float
     threshold: float
+    cue_threshold: float | None = None  # frame model: the cue detector's threshold while collecting frames
 
     def probability(self, features: list[str]) -> float:
         import math
@@ -239,6 +244,86 @@ def cue_model() -> CueModel | None:
         return None
     data = json.loads(CUE_MODEL.read_text(encoding="utf-8"))
     return CueModel(data["weights"], data["bias"], data["threshold"])
+
+
+FRAME_MODEL = LEXICON_DIR / "frame_model.json"
+#: when the frame model is used, frames are collected with this lower cue threshold and the frame model
+#: decides (it sees the speaker and the content, not only the verb)
+#: engine.attribution_eval sets this to a cue threshold to collect training frames (frame filter off)
+COLLECT_FEATURES: float | None = None
+
+
+@lru_cache(maxsize=1)
+def frame_model() -> CueModel | None:
+    """The learned frame filter shipped in data/lexicon/frame_model.json (None when absent).
+
+    It scores a whole frame (cue verb, speaker, content and how the content was found) with the probability
+    that PolNeAR annotates it as an attribution with this source and content; frames below its threshold
+    are dropped. Train it with `python -m engine.attribution_eval DIR --train-frame-model`."""
+    import json
+
+    if not FRAME_MODEL.exists():
+        return None
+    data = json.loads(FRAME_MODEL.read_text(encoding="utf-8"))
+    return CueModel(data["weights"], data["bias"], data["threshold"], data.get("cue_threshold"))
+
+
+#: a table cue whose content is its clause or its quotation is kept whatever the frame filter says
+KEEP_PATHS = {"path=ccomp", "path=quote"}
+
+
+def _kept_by_rule(cue: Cue, features: list[str]) -> bool:
+    return cue.role not in ("learned", "weak") and any(f in KEEP_PATHS for f in features[:3])
+
+
+def _bucket(n: int, edges=(1, 2, 3, 4, 6, 9, 14, 22, 35)) -> str:
+    return str(next((e for e in edges if n <= e), "more"))
+
+
+def frame_features(doc, tok, cue, subject, span, sent, cue_feats: list[str] | None, probability: float | None,
+                   quotes) -> list[str]:
+    """Indicator features of one candidate frame (for the frame model)."""
+    lemma = tok.lemma_.lower() if cue.cue != "according to" else "according_to"
+    first, last = doc[span[0]], doc[span[1] - 1]
+    if cue.cue == "according to":
+        path = "according"
+    elif span[0] <= tok.i < span[1]:
+        path = "around"
+    elif any(c.dep_ == "ccomp" and span[0] <= c.i < span[1] for c in tok.children):
+        path = "ccomp"
+    elif any(c.dep_ == "xcomp" and span[0] <= c.i < span[1] for c in tok.children):
+        path = "xcomp"
+    elif any(c.dep_ in ("dobj", "attr") and c.left_edge.i == span[0] for c in tok.children):
+        path = "dobj"
+    elif span[0] > 0 and doc[span[0] - 1].dep_ == "prep":
+        path = "prep"
+    elif span[0] <= tok.head.i < span[1] and tok.head.i != tok.i:
+        path = "head"
+    elif any(qs <= span[0] and span[1] <= qe + 1 for qs, qe in quotes):
+        path = "quote"
+    else:
+        path = "other"
+    n = span[1] - span[0]
+    verbs = sum(t.pos_ in ("VERB", "AUX") for t in doc[span[0]:span[1]])
+    feats = ["bias", f"path={path}", f"lemma_path={lemma}|{path}", f"role={cue.role}", f"role_path={cue.role}|{path}",
+             f"len={_bucket(n)}", f"path_len={path}|{_bucket(n)}", f"verbs={min(verbs, 3)}",
+             f"path_verbs={path}|{min(verbs, 3)}", f"side={'before' if span[1] <= tok.i else 'after'}",
+             f"first={first.lower_ if first.pos_ in ('PART', 'SCONJ', 'ADP', 'PRON', 'DET') else first.pos_}",
+             f"last={last.pos_}", f"quoted={any(qs <= span[0] and span[1] <= qe + 1 for qs, qe in quotes)}"]
+    if probability is not None:
+        feats += [f"cue_p={int(probability * 10)}", f"table_p={cue.role != 'learned'}|{int(probability * 5)}"]
+    if subject is None:
+        feats.append("speaker=none")
+    else:
+        kind = ("pron:" + subject.lower_ if subject.pos_ == "PRON" else
+                f"{subject.pos_}:{subject.ent_type_ or ('person' if _person_like(subject) else 'none')}")
+        feats += [f"speaker={kind}", f"speaker_path={kind}|{path}", f"speaker_dep={subject.dep_}",
+                  f"speaker_side={'before' if subject.i < tok.i else 'after'}"]
+        if subject.pos_ != "PRON":
+            feats.append(f"speaker_lemma={subject.lemma_.lower()}")
+    if cue_feats:
+        feats += [f for f in cue_feats if f != "bias"]
+    return feats
 
 
 # ------------------------------------------------------------------ frames in one sentence
@@ -274,6 +359,8 @@ class Frame:
     antecedent: int | None = None  # relative-pronoun speaker: the token it refers to
     reported_by: str | None = None
     nested_in: int | None = None  # index of the frame whose content contains this one
+    gap: tuple[int, int] | None = None  # token span of the frame inside its content ("A," X said, "B.")
+    features: list[str] | None = None  # indicator features the frame model scores (engine.attribution_eval)
 
 
 def _trim(doc, i: int, j: int) -> tuple[int, int]:
@@ -331,24 +418,31 @@ def _subject(verb, depth: int = 0):
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
             return child
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-    if passive:
-        for child in verb.children:
-            if child.dep_ == "agent":
-                objs = [g for g in child.children if g.dep_ == "pobj"]
-                if objs:
-                    return objs[0]
+    for child in verb.children:
+        if child.dep_ == "agent":  # "was reported by X", "as reported by X"
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
         return None
     if (verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN")
             and verb.head.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")):
         return verb.head  # "a statement saying that ...", "a petition calling on him to ..."
-    if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
+    if depth < 3 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         head = verb.head
+        if verb.dep_ == "pcomp" and head.pos_ == "ADP" and head.dep_ in ("prep", "advcl") and head.head.i != head.i:
+            head = head.head  # "X began by urging ...", "In describing Y, X said ...": the verb the prep hangs on
+            if head.pos_ not in ("VERB", "AUX"):
+                return None
         if verb.dep_ in ("advcl", "conj"):
             # "Carson said he plans X, insisting that ...": a cue hanging off a reported clause speaks for
             # the one who reports it, not for that clause's subject
             while head.dep_ == "ccomp" and head.head is not head:
                 head = head.head
+        if verb.dep_ == "conj":  # "X were angered by Y and predicted ...": the shared surface subject
+            shared = [c for c in head.children if c.dep_ == "nsubjpass"]
+            if shared and shared[0].i < verb.i:
+                return shared[0]
         inherited = _subject(head, depth + 1)
         # "it would be unrealistic to expect": an expletive 'it' is nobody's speaker
         return None if inherited is not None and inherited.lower_ == "it" else inherited
@@ -393,8 +487,10 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
         for child in sorted(verb.children, key=lambda c: c.i):
             if child.i < end:
                 continue
-            # "accused X of Y", "blamed X for Y", "called X 'arbitrary'", "shows X with 47 percent"
+            # "accused X of Y", "blamed X for Y", "called X 'arbitrary'", "shows X with 47 percent",
+            # "dismissed X as Y", a name split into two objects by the parser
             if child.dep_ in ("oprd", "xcomp", "ccomp", "dative") or (
+                    child.dep_ == "dobj" and child.left_edge.i == end) or (
                     child.dep_ == "prep" and (child.lower_ in _CONTENT_PREPS or child.i == end)):
                 end = child.right_edge.i + 1
             elif not child.is_punct:
@@ -403,6 +499,12 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
     if lemma not in _NO_OBJECT_CONTENT:
         # "warned of X", "complained about X", "responded on Sunday to accusations that ...": the longest
         preps = [c for c in verb.children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _CONTENT_PREPS]
+        # "pushed back against X", "lashed out at X": the prep hangs on the particle
+        preps += [g for c in verb.children if c.dep_ in ("prt", "advmod") and c.i == verb.i + 1
+                  for g in c.children if g.dep_ == "prep" and g.lower_ in _CONTENT_PREPS | {"at"}]
+        if not preps:
+            preps = [c for c in verb.children if c.dep_ == "prep" and c.i > verb.i and c.lower_ == "at"
+                     and any(t.dep_ == "prt" for t in verb.children)]
         if preps:
             best = max(preps, key=lambda c: c.right_edge.i - c.i)
             return best.i + 1, best.right_edge.i + 1
@@ -441,11 +543,57 @@ def _content_of_noun(verb, noun) -> tuple[int, int] | None:
     return None
 
 
-def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
-    """Every attribution frame in a parsed sentence (spaCy Span), in cue order."""
+_TRAILING = {"which", "who", "whom", "whose", "where", "when"}
+
+
+def _drop_trailing_clause(doc, i: int, j: int) -> tuple[int, int]:
+    """Cut a non-restrictive clause at the end of a content span: "..., which are issued to ...",
+    "..., when Carter faced ...". PolNeAR (and NLI) take the proposition without the aside."""
+    for k in range(i + 3, j - 1):
+        if doc[k].text != "," or doc[k + 1].lower_ not in _TRAILING:
+            continue
+        clause = doc[k + 1]
+        while clause.dep_ not in ("relcl", "advcl", "acl") and clause.head.i != clause.i and clause.head.i > k:
+            clause = clause.head
+        if clause.dep_ in ("relcl", "advcl", "acl") and clause.right_edge.i >= j - 2 and clause.head.i < k:
+            return i, k
+    return i, j
+
+
+def _bridge_quotes(sent, verb, subject, span):
+    """“A,” X said, “B.”: one quotation interrupted by its frame. Returns ((start of A, end of B), frame
+    token span) when the frame sits between two quotations and the content is one of them."""
+    quotes = _quote_spans(sent)
+    for (a0, a1), (b0, b1) in zip(quotes, quotes[1:]):
+        if not (a1 < verb.i < b0 and a1 < subject.i < b0) or b0 - a1 > 16:
+            continue
+        if not (span[0] >= a0 and span[1] <= a1 + 1 or span[0] >= b0 - 1 and span[1] <= b1):
+            continue
+        doc = sent.doc
+        gap = (a1, b0)
+        if any(doc[k].text in _QUOTES and k not in (a1, b0 - 1) for k in range(a1 + 1, b0 - 1)):
+            continue
+        start, end = _trim(doc, a0, b1)
+        return (start, end), gap
+    return None
+
+
+def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None = None) -> list[Frame]:
+    """Every attribution frame in a parsed sentence (spaCy Span), in cue order.
+
+    dropped: receives the frames the frame filter removed whose cue passes the cue detector on its own
+    (their speakers still count as antecedents for later pronouns)."""
     frames: list[Frame] = []
     doc = sent.doc
     model = cue_model() if USE_MODEL else None
+    filter_model = frame_model() if USE_MODEL and model is not None and COLLECT_FEATURES is None else None
+    threshold = model.threshold if model is not None else None
+    if filter_model is not None and filter_model.cue_threshold is not None:
+        threshold = filter_model.cue_threshold
+    if COLLECT_FEATURES is not None:
+        threshold = COLLECT_FEATURES
+    scored = COLLECT_FEATURES is not None or filter_model is not None
+    quotes = _quote_spans(sent) if scored else []
     for tok in sent:
         lower = tok.lower_
         if lower == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
@@ -463,21 +611,29 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
             side = max((before, after), key=lambda ts: sum(not t.is_punct for t in ts))
             if not side:
                 continue
-            cue = lex.phrases.get("according to")
+            cue = lex.phrases.get("according to") or Cue("according to", "phrase", "assert", "report")
             span = _trim(doc, *_span(side))
+            if span[1] <= span[0]:
+                continue
             head = objs[0]
-            frames.append(Frame("according to", tok.i, cue.stance if cue else "assert", cue.role if cue else "report",
-                                _speaker_span(head), head.i, span))
+            frame = Frame("according to", tok.i, cue.stance, cue.role, _speaker_span(head), head.i, span)
+            if scored:
+                frame.features = frame_features(doc, tok, cue, head, span, sent, None, None, quotes)
+                if filter_model is not None and filter_model.probability(frame.features) < filter_model.threshold:
+                    continue
+            frames.append(frame)
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "aux", "auxpass"):
             continue
         lemma = tok.lemma_.lower()
         cue = lex.verbs.get(lemma)
+        probability = cue_feats = None
         if model is not None and tok.pos_ == "VERB" and (cue is None or cue.kind == "verb"):
-            probability = model.probability(cue_features(tok, lex))
-            if cue is None and probability >= model.threshold:
+            cue_feats = cue_features(tok, lex)
+            probability = model.probability(cue_feats)
+            if cue is None and probability >= threshold:
                 cue = Cue(lemma, "verb", "assert", "learned")
-            elif cue is not None and probability < model.threshold * DROP_FACTOR:
+            elif cue is not None and probability < threshold * DROP_FACTOR:
                 continue  # a table verb used in a way that is not an attribution here
         if cue is None or cue.kind not in ("verb", "light"):
             continue
@@ -497,7 +653,7 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
                 content = None
         if content is None:
             continue
-        span = _trim(doc, *content)
+        span = _trim(doc, *_drop_trailing_clause(doc, *content))
         if span[1] - span[0] < min_words:
             continue
         subject = _subject(tok)
@@ -509,11 +665,26 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1) -> list[Frame]:
         antecedent = None
         if subject is not None and subject.lower_ in _RELATIVE and tok.dep_ == "relcl":
             antecedent = tok.head.i
+        elif (subject is not None and subject.lower_ in _RELATIVE and subject.head.dep_ == "relcl"
+              and subject.head.i != tok.i):
+            antecedent = subject.head.head.i  # "Ryan, who surprised Trump by declaring ...": inherited 'who'
+        gap = None
+        if cue.kind == "verb" and subject is not None:
+            bridged = _bridge_quotes(sent, tok, subject, span)
+            if bridged is not None:
+                span, gap = bridged
         if subject is not None and span[0] <= subject.i < span[1] and not span[0] <= tok.i < span[1]:
             continue  # the 'speaker' sits inside its own content: a mis-parse ("X, he said, Y" is fine)
-        frames.append(Frame(cue_text, tok.i, stance, cue.role,
-                            _speaker_span(subject) if subject is not None else None,
-                            subject.i if subject is not None else None, span, antecedent))
+        frame = Frame(cue_text, tok.i, stance, cue.role, _speaker_span(subject) if subject is not None else None,
+                      subject.i if subject is not None else None, span, antecedent, gap=gap)
+        if scored and subject is not None:
+            frame.features = frame_features(doc, tok, cue, subject, span, sent, cue_feats, probability, quotes)
+            if (filter_model is not None and not _kept_by_rule(cue, frame.features)
+                    and filter_model.probability(frame.features) < filter_model.threshold):
+                if dropped is not None and (cue.role != "learned" or probability >= model.threshold):
+                    dropped.append(frame)
+                continue
+        frames.append(frame)
     # nesting: a frame whose cue lies inside another frame's content
     for k, inner in enumerate(frames):
         for m, outer in enumerate(frames):
@@ -840,8 +1011,12 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
         for sent in sents:
             state.sent_no += 1
             s_start, s_end = block_start + sent.start_char, block_start + sent.end_char
-            frames = sentence_frames(sent, lex, 1)
+            dropped: list[Frame] = []
+            frames = sentence_frames(sent, lex, 1, dropped)
             _add_mentions(sent, state, block_start)
+            for frame in dropped:  # not a claim, but its speaker is who the next "he said" may mean
+                if frame.speaker is not None:
+                    _add_speaker(state, _speaker_mention(doc, frame, block_start, state))
             kept: list[tuple[Frame, Mention | None, tuple[int, int]]] = []
             before = text[block_start:s_start].rstrip()
             opens_quote = (text[s_start] in _OPENING or text.startswith("''", s_start)
@@ -979,7 +1154,11 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
         resolved = text[cs:ce_cut]
     verb = doc[frame.cue_i]
     fs, fe = block_start + doc[verb.left_edge.i].idx, block_start + verb.right_edge.idx + len(verb.right_edge)
-    if cs < fs and fe < ce_cut and resolved == text[cs:ce_cut]:
+    if frame.gap is not None and not truncated:
+        # “A,” X said, “B.”: NLI reads A and B without the frame between them
+        gs, ge = _char_span(doc, frame.gap, block_start)
+        resolved = (text[cs:gs].rstrip(" ,\u201d\"'") + " " + text[ge:ce_cut].lstrip(" ,\u201c\"'")).strip()
+    elif cs < fs and fe < ce_cut and resolved == text[cs:ce_cut]:
         # "The hashtag, he said, was even more popular": NLI reads the proposition without the frame
         resolved = (text[cs:fs].rstrip(" ,") + " " + text[fe:ce_cut].lstrip(" ,")).strip()
     return {
@@ -1009,6 +1188,7 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
         "content_resolved": resolved,
         "continues": None,
         "cue_start": block_start + cue_tok.idx,
+        **({"_features": frame.features} if COLLECT_FEATURES is not None else {}),
     }
 
 

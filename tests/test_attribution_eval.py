@@ -83,3 +83,27 @@ def test_cue_detector_trains_on_polnear(tmp_path):
     # it separates gold cue verbs from the other verbs it was trained on
     assert sum(positive) / len(positive) > sum(negative) / len(negative) + 0.3
     assert claims.cue_model() is not None  # the shipped model in data/lexicon is untouched
+
+
+def test_frame_filter_trains_on_polnear(tmp_path):
+    import json
+
+    from engine import claims
+    from engine.config import Config
+
+    out = tmp_path / "frame_model.json"
+    report = ae.train_frame_model(SAMPLE, out, config=Config(show_progress=False))
+    assert report["positives"] > 50 and report["examples"] > report["positives"]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["cue_threshold"] < data["threshold"] and "path=ccomp" in data["weights"]
+    model = claims.CueModel(data["weights"], data["bias"], data["threshold"])
+    corpus = ae.load_corpus(SAMPLE)
+    config = Config(show_progress=False)
+    parsed = claims.parse_documents([d["text"] for d in corpus], config)
+    features, labels = ae.frame_examples(corpus, parsed, config)
+    scores = [model.probability(f) for f in features]
+    positive = [s for s, y in zip(scores, labels) if y]
+    negative = [s for s, y in zip(scores, labels) if not y]
+    # frames PolNeAR annotates (speaker and content) score higher than those it does not
+    assert sum(positive) / len(positive) > sum(negative) / len(negative) + 0.2
+    assert claims.COLLECT_FEATURES is None  # collecting switched itself off again

@@ -238,3 +238,43 @@ def test_a_one_line_text_without_full_stop_still_gives_claims():
     text = "Russia said it had not carried out any strikes targeting opposition forces"
     table = claims.extract(documents({"one": text}, "Wire"), Config(show_progress=False))
     assert table["speaker"].to_list() == ["Russia"]
+
+
+def _claims_of(text: str) -> pl.DataFrame:
+    return claims.extract(documents({"t": text}), Config(show_progress=False, include_unattributed=False))
+
+
+def test_interrupted_quotation_is_one_claim_without_its_frame():
+    text = ('"These guys know how to use words," said Sherman, speaking of politicians, '
+            '"and leave themselves a little wiggle room in there."')
+    row = one(_claims_of(text), "These guys know how to use words", speaker="Sherman")
+    assert row["content"].endswith("wiggle room in there")  # both halves of the quotation
+    assert "said Sherman" in row["content"] and "said Sherman" not in row["content_resolved"]
+    assert row["content_resolved"].startswith("These guys know how to use words and leave themselves")
+
+
+def test_cue_under_a_preposition_speaks_for_the_main_subject():
+    table = _claims_of("Limbaugh began by crediting Trump for his instincts and urging him to keep following them.")
+    row = one(table, "to keep following them")
+    assert row["speaker"] == "Limbaugh" and row["cue"] == "urging"
+
+
+def test_passive_report_without_subject_takes_the_agent():
+    table = _claims_of("As reported by Western Journalism, the former secretary of state was made aware of her "
+                       "responsibility to protect classified information.")
+    row = one(table, "the former secretary of state was made aware")
+    assert row["speaker"] == "Western Journalism"
+
+
+def test_conjoined_cue_shares_the_passive_subject():
+    table = _claims_of("FBI officials were angered by the deal and predicted it would affect the outcome of other "
+                       "cases involving classified information.")
+    assert one(table, "it would affect the outcome")["speaker"] == "FBI officials"
+
+
+def test_trailing_aside_is_cut_and_a_comma_before_whose_does_not_hang():
+    table = _claims_of("Kennedy said the visas favour engineers, which are issued to high-skilled foreign workers. "
+                       "And in New Hampshire, whose Feb. 9 primary election is the first in the nation, terrorism has "
+                       "surpassed the economy, those surveyed said.")
+    assert one(table, "the visas favour engineers")["content"] == "the visas favour engineers"
+    assert one(table, "terrorism has surpassed the economy")["speaker"].startswith("those")
