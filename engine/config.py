@@ -79,6 +79,8 @@ class Config:
     nli_core_view: bool = True
     #: ranking only: added to the score of pairs that share a named entity when sorting contradictions
     rank_entity_bonus: float = 0.1
+    #: ranking only: added for a reply set right after the claim it answers ("X said A. Y, however, said B")
+    rank_reply_bonus: float = 0.1
 
     # --- runtime ----------------------------------------------------------
     #: "local" or "ray"

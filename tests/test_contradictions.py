@@ -62,6 +62,24 @@ def test_a_shared_entity_lifts_a_pair_in_the_ranking_not_its_score():
         scored, claims, Config(nli_threshold=0.7))["score"].to_list() == [0.91, 0.72]  # the bonus never admits
 
 
+def test_a_reply_right_after_the_claim_it_answers_is_ranked_higher():
+    documents, claims, actors, scored = _tables()
+    # c1 (d1) vs c3 (d2) scores 0.72; c2 vs c3 is a new pair in d2 where c3 answers c2 one sentence later
+    claims = claims.with_columns(
+        sentence_index=pl.Series([0, 4, 5, 0, 1]),
+        sentence=pl.Series(["s1", "The minister said the bridge was never open.",
+                            "The rebels, however, said the army shelled the town.", "s4", "s5"]))
+    pair = conform(pl.DataFrame({"claim_a": ["c2"], "claim_b": ["c3"], "score": [0.65], "contradiction_ab": [0.6],
+                                 "contradiction_ba": [0.7], "similarity": [0.4], "shared_entities": [[]]}), SCORED)
+    scored = pl.concat([scored, pair])
+    found = contradictions.select(scored, claims, Config())
+    assert found["score"].to_list() == [0.91, 0.65, 0.72, 0.66]  # 0.65 + 0.1 reply bonus > 0.72
+    far = claims.with_columns(sentence_index=pl.Series([0, 1, 5, 0, 1]))  # four sentences apart: not a reply
+    assert contradictions.select(scored, far, Config())["score"].to_list() == [0.91, 0.72, 0.66, 0.65]
+    plain = claims.with_columns(sentence=pl.Series(["s1", "s2", "The rebels said the army shelled the town.", "s4", "s5"]))
+    assert contradictions.select(scored, plain, Config())["score"].to_list() == [0.91, 0.72, 0.66, 0.65]
+
+
 def test_select_threshold_order_kind_and_direction():
     found = _analysis().contradictions
     assert found["score"].to_list() == [0.91, 0.72, 0.66]  # 0.2 is below threshold, strongest first
