@@ -83,7 +83,8 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
     same_entity = pl.col("shared_entities").list.len().fill_null(0) > 0
     rank = (pl.col("score") + pl.when(same_entity).then(config.rank_entity_bonus).otherwise(0.0)
             + pl.when(_juxtaposed_reply(hits, claims)).then(config.rank_reply_bonus).otherwise(0.0))
-    hits = hits.sort([rank, "score", "claim_a", "claim_b"], descending=[True, True, False, False])
+    hits = hits.with_columns(rank.alias("rank_score"))
+    hits = hits.sort(["rank_score", "score", "claim_a", "claim_b"], descending=[True, True, False, False])
     return conform(hits, CONTRADICTIONS)
 
 

@@ -83,6 +83,9 @@ CONTRADICTIONS = {
     "claim_a": pl.Utf8,
     "claim_b": pl.Utf8,
     "score": pl.Float64,
+    # the sort key: score + Config.rank_entity_bonus (shared named entity) + Config.rank_reply_bonus (a reply
+    # set right after the claim it answers); equals score when both bonuses are 0
+    "rank_score": pl.Float64,
     "kind": pl.Utf8,  # dispute | reversal | correction
     "speaker_a": pl.Utf8,
     "actor_a": pl.Utf8,

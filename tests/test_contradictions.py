@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import networkx as nx
 import polars as pl
+import pytest
 
 from engine import contradictions, graph
 from engine.analysis import Analysis
@@ -56,8 +57,9 @@ def test_a_shared_entity_lifts_a_pair_in_the_ranking_not_its_score():
     scored = scored.with_columns(shared_entities=pl.Series([["bridge"], [], ["vote"], []]))
     lifted = contradictions.select(scored, claims, Config())
     assert lifted["score"].to_list() == [0.91, 0.66, 0.72]  # 0.66 + 0.1 bonus (shares "vote") > 0.72
+    assert lifted["rank_score"].to_list() == pytest.approx([1.01, 0.76, 0.72])
     plain = contradictions.select(scored, claims, Config(rank_entity_bonus=0.0))
-    assert plain["score"].to_list() == [0.91, 0.72, 0.66]
+    assert plain["score"].to_list() == [0.91, 0.72, 0.66] and plain["rank_score"].to_list() == [0.91, 0.72, 0.66]
     assert Config(nli_threshold=0.7).nli_threshold == 0.7 and contradictions.select(
         scored, claims, Config(nli_threshold=0.7))["score"].to_list() == [0.91, 0.72]  # the bonus never admits
 

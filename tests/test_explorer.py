@@ -54,9 +54,8 @@ def test_explore_returns_the_app_with_every_contradiction(wide):
     ex = wide.explore()
     assert isinstance(ex, Explorer)
     assert ex.table.height == wide.contradictions.height > 10
-    bonus = wide.config.rank_entity_bonus
-    ranked = [s + (bonus if len(e) else 0.0) for s, e in zip(ex.table["score"], ex.table["shared_entities"])]
-    assert ranked == sorted(ranked, reverse=True)
+    ranked = ex.table["rank_score"].to_list()
+    assert ranked == sorted(ranked, reverse=True) and (ex.table["rank_score"] >= ex.table["score"]).all()
     assert _contradicts_edges(ex.graph) == wide.contradictions.height
     assert ex.sigma is not None and ex.sigma in ex.children
     assert ex.details.value == render.HINT
@@ -186,9 +185,8 @@ def test_selection_survives_a_filter_that_keeps_it(explorer):
 
 def test_sort_and_pages(explorer):
     scores = explorer.table["score"].to_list()
-    # the engine's ranking: score plus the shared-entity bonus, strongest first
-    bonus = explorer.analysis.config.rank_entity_bonus
-    ranked = [s + (bonus if len(e) else 0.0) for s, e in zip(scores, explorer.table["shared_entities"].to_list())]
+    # the engine's ranking (rank_score: score plus evidence bonuses), strongest first
+    ranked = explorer.table["rank_score"].to_list()
     assert ranked == sorted(ranked, reverse=True)
     explorer.sort_button.click()
     assert explorer.table["score"].to_list() == scores[::-1]

@@ -139,7 +139,9 @@ def pair_details(i: int, pair: dict, claim_a: dict, claim_b: dict, doc_a: dict |
         f'<div style="font-size:110%"><b>Contradiction #{int(i) + 1}</b> · {esc(pair.get("kind"))}'
         f' · score <b>{num("score")}</b></div>'
         f"{scores}"
-        f'<div style="margin:4px 0"><b>Shared entities:</b> {_chips(pair.get("shared_entities"))}</div>'
+        + ('<div style="font-size:85%;color:#555">scored on the denial\'s core (its qualifiers left out): '
+           "check that the two claims are about the same event</div>" if pair.get("view") == "core" else "")
+        + f'<div style="margin:4px 0"><b>Shared entities:</b> {_chips(pair.get("shared_entities"))}</div>'
         f"{claim_card('A', claim_a, doc_a)}{claim_card('B', claim_b, doc_b)}"
         + (f'<div style="font-size:85%;color:#555"><b>Why:</b> {esc(why)}</div>' if why else "")
         + "</div>"
