@@ -21,8 +21,9 @@ def _juxtaposed_reply(hits: pl.DataFrame, claims: pl.DataFrame) -> pl.Series:
     """Per hit: both claims in one document, the later one at most _REPLY_DISTANCE sentences after the
     other, by a different actor, and its sentence marked as a reply ("however", "denied", ...)."""
     if "sentence_index" not in claims.columns or hits.height == 0:
-        return pl.Series([False] * hits.height)
-    where = claims.select("claim_id", "doc_id", "sentence_index", "sentence")
+        return pl.Series("reply", [False] * hits.height)
+    # one row per claim id, so the joins below keep exactly one row per hit
+    where = claims.select("claim_id", "doc_id", "sentence_index", "sentence").unique("claim_id", keep="first")
     pairs = (hits.select("claim_a", "claim_b", "actor_a", "actor_b").with_row_index("_i")
              .join(where.rename({c: f"{c}_1" for c in where.columns}), left_on="claim_a", right_on="claim_id_1", how="left")
              .join(where.rename({c: f"{c}_2" for c in where.columns}), left_on="claim_b", right_on="claim_id_2", how="left")
@@ -30,7 +31,7 @@ def _juxtaposed_reply(hits: pl.DataFrame, claims: pl.DataFrame) -> pl.Series:
     later = pl.when(pl.col("sentence_index_1") > pl.col("sentence_index_2")).then(pl.col("sentence_1")).otherwise(pl.col("sentence_2"))
     flag = ((pl.col("doc_id_1") == pl.col("doc_id_2"))
             & ((pl.col("sentence_index_1") - pl.col("sentence_index_2")).abs().is_between(1, _REPLY_DISTANCE))
-            & (pl.col("actor_a") != pl.col("actor_b"))
+            & (pl.col("actor_a").fill_null("") != pl.col("actor_b").fill_null(""))
             & later.fill_null("").str.contains(_CONTRAST))
     return pairs.select(flag.fill_null(False).alias("reply"))["reply"]
 
@@ -81,9 +82,10 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
     # A reply set right after the claim it answers ("X said A. Y, however, said B") is the way news copy
     # presents a dispute: ranked a little higher too.
     same_entity = pl.col("shared_entities").list.len().fill_null(0) > 0
+    hits = hits.with_columns(_juxtaposed_reply(hits, claims).alias("_reply"))
     rank = (pl.col("score") + pl.when(same_entity).then(config.rank_entity_bonus).otherwise(0.0)
-            + pl.when(_juxtaposed_reply(hits, claims)).then(config.rank_reply_bonus).otherwise(0.0))
-    hits = hits.with_columns(rank.alias("rank_score"))
+            + pl.when(pl.col("_reply")).then(config.rank_reply_bonus).otherwise(0.0))
+    hits = hits.with_columns(rank.alias("rank_score")).drop("_reply")
     hits = hits.sort(["rank_score", "score", "claim_a", "claim_b"], descending=[True, True, False, False])
     return conform(hits, CONTRADICTIONS)
 
