@@ -134,7 +134,9 @@ def format_contradictions(analysis, limit: int = 10) -> str:
     for i, r in enumerate(rows.iter_rows(named=True)):
         back = "not scored" if r["contradiction_ba"] is None else f"{r['contradiction_ba']:.2f}"
         core = ", on the denial's core" if r.get("view") == "core" else ""
-        lines.append(f"{i + 1:>2}. score {r['score']:.2f} ({r['kind']}; {r['contradiction_ab']:.2f} a→b, "
+        ranked = (f", rank {r['rank_score']:.2f}" if r.get("rank_score") is not None
+                  and r["rank_score"] > r["score"] + 1e-9 else "")
+        lines.append(f"{i + 1:>2}. score {r['score']:.2f}{ranked} ({r['kind']}; {r['contradiction_ab']:.2f} a→b, "
                      f"{back} b→a{core})")
         for side in ("a", "b"):
             who = r[f"speaker_{side}"] or "?"
