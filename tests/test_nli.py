@@ -167,7 +167,7 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
                           "claim_b": [b for i, a in enumerate(ids) for b in ids[i + 1:]]})
     cands = cands.with_columns(similarity=pl.lit(0.5), shared_entities=pl.lit([], dtype=pl.List(pl.Utf8)),
                                via=pl.lit("knn"))
-    base = Config(show_progress=False, nli_batch_size=1)
+    base = Config(show_progress=False, nli_batch_size=1, nli_core_view=False)  # the core view has its own test
     full = nli.score_pairs(claims, cands, base.replace(nli_reverse_min=0.0))
     screened = nli.score_pairs(claims, cands, base)
     assert full["contradiction_ba"].null_count() == 0
@@ -180,3 +180,22 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
     # below the screen the threshold turns it off: a threshold-0 exploration still gets both directions
     low = nli.score_pairs(claims, cands, base.replace(nli_threshold=0.0))
     assert low["contradiction_ba"].null_count() == 0
+
+
+def test_core_view_finds_a_denial_that_brings_its_own_qualifiers(shipped):
+    from engine import nli
+    from engine.nli import views
+
+    claim = ("Russian warplanes carried out raids in Al-Tanaf targeting a meeting of combatants supported by "
+             "the US-led coalition")
+    denial = "Russia had not carried out any strikes targeting opposition forces included in the ceasefire"
+    assert views.cores([claim, denial, "Moscow denied nothing"]) == {denial: "Russia had not carried out any strikes"}
+    assert views.cores(["the talks focused on military cooperation"]) == {}  # not a denial: no core
+    claims = pl.DataFrame({"claim_id": ["us", "ru"], "content": [claim, denial]})
+    cands = pl.DataFrame({"claim_a": ["us"], "claim_b": ["ru"], "similarity": [0.5],
+                          "shared_entities": [["al-tanaf"]], "via": ["knn"]})
+    config = Config(show_progress=False, nli_batch_size=1)
+    with_core = nli.score_pairs(claims, cands, config).row(0, named=True)
+    without = nli.score_pairs(claims, cands, config.replace(nli_core_view=False)).row(0, named=True)
+    assert without["view"] == "full" and with_core["view"] == "core"
+    assert with_core["score"] >= 0.8 > 0.5 > without["score"]

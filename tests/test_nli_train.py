@@ -18,15 +18,17 @@ def test_training_end_to_end_on_a_tiny_slice(tmp_path):
 
     out = tmp_path / "model"
     # the last stage of the shipped recipe on 8 pairs per part: SICK, SNLI, FEVER (2-way loss), random news
-    # pairs, negation and lexical augmentation of claim contents
-    assert train.main(["--out", str(out), "--recipe", "news", "--limit", "8", "--epochs", "1", "--batch-size", "8",
+    # pairs, negation / lexical / paraphrase / contrary-state augmentation of claim contents, template pairs
+    assert train.main(["--out", str(out), "--recipe", "news2", "--limit", "8", "--epochs", "1", "--batch-size", "8",
                        "--max-length", "48", "--no-progress"]) == 0
     info = json.loads((out / "training.json").read_text())
     stage = info["stages"][-1]
     assert {"sick", "snli", "fever", "news_random"} <= set(stage["source_counts"])
     assert any(k.startswith("lex_") for k in stage["source_counts"])
+    assert any(k.startswith("synth_") for k in stage["source_counts"])
+    assert "aug_scope" not in stage["source_counts"]  # news2 drops the scope pairs
     assert "not_entailment" in stage["label_counts"]
-    assert train.STAGES["full"][-1] == "news"
+    assert train.STAGES["full"] == ["interim", "news", "news2"]
     assert "saved" in (out / "train.log").read_text()
     model = nli.load(out, backend="torch")
     assert model.labels == ["contradiction", "entailment", "neutral"]
