@@ -50,12 +50,17 @@ def test_score_pairs_matches_local(sentences):
         "claim_b": [f"c{i + 1}" for i in range(39)] + [f"c{j}" for j in range(20, 30)],
         "similarity": [0.5] * 49,
     }), CANDIDATES)
-    remote = ray_backend.score_pairs(claims, pairs, CONFIG)
-    local = score_pairs(claims, pairs, CONFIG)
-    assert remote.columns == list(SCORED)
-    assert remote.select("claim_a", "claim_b").equals(local.select("claim_a", "claim_b"))
-    for column in ("score", "contradiction_ab", "contradiction_ba", "entailment_ab", "neutral_ba"):
-        assert np.abs(remote[column].to_numpy() - local[column].to_numpy()).max() < 1e-4
+    # with the default reverse screen (b->a mostly not scored on unrelated sentences) and with both ways
+    for config in (CONFIG, CONFIG.replace(nli_reverse_min=0.0)):
+        remote = ray_backend.score_pairs(claims, pairs, config)
+        local = score_pairs(claims, pairs, config)
+        assert remote.columns == list(SCORED)
+        assert remote.select("claim_a", "claim_b", "view").equals(local.select("claim_a", "claim_b", "view"))
+        for column in ("score", "contradiction_ab", "contradiction_ba", "entailment_ab", "neutral_ba"):
+            r, l = remote[column].to_numpy(), local[column].to_numpy()
+            assert (np.isnan(r) == np.isnan(l)).all(), column  # the same pairs screened out
+            assert np.nan_to_num(np.abs(r - l)).max() < 1e-4, column
+    assert local["contradiction_ba"].null_count() == 0
 
 
 def test_analyze_with_ray_backend_equals_local():
