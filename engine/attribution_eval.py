@@ -157,6 +157,15 @@ def fit_logistic(features: list[list[str]], labels: list[int], min_count: int = 
     return weights, float(b)
 
 
+def _training_corpus(directory, exclude_sample: int | None) -> list[dict]:
+    """The articles of `directory`, minus the `exclude_sample` ones `--limit` scores (kept unseen)."""
+    corpus = load_corpus(directory)
+    if exclude_sample:
+        held = {d["name"] for d in load_corpus(directory, exclude_sample)}
+        corpus = [d for d in corpus if d["name"] not in held]
+    return corpus
+
+
 def train_cue_model(directory, out=None, exclude_sample: int | None = None, threshold: float = 0.3,
                     config: Config | None = None) -> dict:
     """Train the cue detector on a PolNeAR split and write data/lexicon/cue_model.json.
@@ -169,10 +178,7 @@ def train_cue_model(directory, out=None, exclude_sample: int | None = None, thre
     from engine import claims
 
     config = config or Config()
-    corpus = load_corpus(directory)
-    if exclude_sample:
-        held = {d["name"] for d in load_corpus(directory, exclude_sample)}
-        corpus = [d for d in corpus if d["name"] not in held]
+    corpus = _training_corpus(directory, exclude_sample)
     features, labels = cue_examples(corpus, config)
     weights, bias = fit_logistic(features, labels)
     model = {"weights": weights, "bias": bias, "threshold": threshold,
@@ -237,10 +243,7 @@ def train_frame_model(directory, out=None, exclude_sample: int | None = None, th
     from engine import claims
 
     config = config or Config()
-    corpus = load_corpus(directory)
-    if exclude_sample:
-        held = {d["name"] for d in load_corpus(directory, exclude_sample)}
-        corpus = [d for d in corpus if d["name"] not in held]
+    corpus = _training_corpus(directory, exclude_sample)
     parsed = claims.parse_documents([d["text"] for d in corpus], config, progress=config.show_progress)
     features, labels = frame_examples(corpus, parsed, config)
     weights, bias = fit_logistic(features, labels)

@@ -168,15 +168,15 @@ def explain(analysis, i: int = 0) -> dict:
             f"cosine similarity {row['similarity']:.2f}"
             + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
             + ("; scored on the denial's core, its qualifiers left out: "
-               + "; ".join(f'"{core}"' for core in _cores(row)) if row["view"] == "core" else "")
+               + "; ".join(f'"{core}"' for core in _cores(row, analysis.config)) if row["view"] == "core" else "")
         ),
     }
 
 
-def _cores(row) -> list[str]:
+def _cores(row, config: Config) -> list[str]:
     from engine.nli import views
 
-    return list(views.cores([row["content_a"] or "", row["content_b"] or ""]).values())
+    return list(views.cores([row["content_a"] or "", row["content_b"] or ""], config.spacy_model).values())
 
 
 def _with_descendants(actor_ids, actors: pl.DataFrame) -> set:

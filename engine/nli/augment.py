@@ -477,23 +477,18 @@ _PERSON_NOUNS = {"man", "woman", "boy", "girl", "child", "son", "daughter", "mot
                  "people", "teenager", "baby", "pilot", "driver", "priest", "nun", "tourist", "aid worker"}
 
 
+def _contrary_rows() -> list[dict]:
+    """The rows of data/nli/contrary_states.csv (its # comment lines skipped)."""
+    import csv
+
+    from engine.nli.data import NLI_DIR
+
+    with open(NLI_DIR / "contrary_states.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
 def contrary_table() -> dict[str, tuple[str, list[str]]]:
-    import csv
-
-    from engine.nli.data import NLI_DIR
-
-    with open(NLI_DIR / "contrary_states.csv", encoding="utf-8") as f:
-        rows = csv.DictReader(line for line in f if not line.startswith("#"))
-        return {r["verb"]: (r["role"], r["contrary"].split("|")) for r in rows}
-
-
-def _state_rows() -> list[dict]:
-    import csv
-
-    from engine.nli.data import NLI_DIR
-
-    with open(NLI_DIR / "contrary_states.csv", encoding="utf-8") as f:
-        return [r for r in csv.DictReader(line for line in f if not line.startswith("#")) if r["past"]]
+    return {r["verb"]: (r["role"], r["contrary"].split("|")) for r in _contrary_rows()}
 
 
 _ROLES = ["the soldier", "the journalist", "the suspect", "the minister", "the aid worker", "the pilot",
@@ -517,7 +512,7 @@ def synthetic_states(n_max: int, seed: int = 13) -> pl.DataFrame:
     from engine.config import DATA_DIR
 
     rng = random.Random(seed + 4)
-    states = _state_rows()
+    states = [r for r in _contrary_rows() if r["past"]]  # the rows said of a person
     with open(DATA_DIR / "lexicon" / "first_names.csv", encoding="utf-8") as f:
         first = [r["first_name"].capitalize() for r in csv.DictReader(f)]
     with open(DATA_DIR / "lexicon" / "countries.csv", encoding="utf-8") as f:

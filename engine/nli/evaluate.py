@@ -42,14 +42,14 @@ def both_ways(model, premises, hypotheses, batch_size):
     return probs[: len(pairs)], probs[len(pairs):]
 
 
-def engine_scores(model, premises, hypotheses, batch_size):
+def engine_scores(model, premises, hypotheses, batch_size, full):
     """What the engine computes for a pair (engine.nli.score.pair_scores with the default Config: both
-    directions combined, the denial's core view; no reverse screen, so every pair is scored both ways)."""
+    directions combined, the denial's core view), from the full-view probabilities `full` = (ab, ba)."""
     from engine.config import Config
     from engine.nli.score import pair_scores
 
-    config = Config(nli_reverse_min=0.0, nli_batch_size=batch_size, show_progress=False)
-    return pair_scores(model, list(premises), list(hypotheses), config)
+    config = Config(nli_batch_size=batch_size, show_progress=False)
+    return pair_scores(model, list(premises), list(hypotheses), config, full=full)
 
 
 def three_way(model, frame, batch_size) -> dict:
@@ -57,7 +57,7 @@ def three_way(model, frame, batch_size) -> dict:
     labels = np.array(model.labels)
     gold = np.array(frame["label"].to_list())
     pred = labels[ab.argmax(axis=1)]
-    engine_c = engine_scores(model, frame["premise"], frame["hypothesis"], batch_size)[2] >= 0.5
+    engine_c = engine_scores(model, frame["premise"], frame["hypothesis"], batch_size, (ab, ba))[2] >= 0.5
     out = {"n": len(gold), "accuracy": round(float((pred == gold).mean()), 4),
            "contradiction": _prf(gold == "contradiction", pred == "contradiction"),
            "contradiction_engine": _prf(gold == "contradiction", engine_c)}
@@ -80,7 +80,7 @@ def random_pairs(model, n, batch_size, seed=7) -> dict:
     frame = data.random_news_pairs(n, split="eval", seed=seed)
     ab, ba = both_ways(model, frame["premise"].to_list(), frame["hypothesis"].to_list(), batch_size)
     c = model.index("contradiction")
-    engine_c = engine_scores(model, frame["premise"], frame["hypothesis"], batch_size)[2] >= 0.5
+    engine_c = engine_scores(model, frame["premise"], frame["hypothesis"], batch_size, (ab, ba))[2] >= 0.5
     return {"n": frame.height,
             "false_contradiction_engine": round(float(engine_c.mean()), 4),
             "false_contradiction_argmax_ab": round(float((ab.argmax(axis=1) == c).mean()), 4)}
@@ -91,8 +91,9 @@ def seed_pairs(model, batch_size) -> list[dict]:
     if not path.exists():
         return []
     rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
-    ab, ba, score, view = engine_scores(model, [r["premise"] for r in rows], [r["hypothesis"] for r in rows],
-                                        batch_size)
+    premises, hypotheses = [r["premise"] for r in rows], [r["hypothesis"] for r in rows]
+    ab, ba, score, view = engine_scores(model, premises, hypotheses, batch_size,
+                                        both_ways(model, premises, hypotheses, batch_size))
     c = model.index("contradiction")
     return [{"id": r["id"], "label": r["label"], "contradiction_ab": round(float(x[c]), 3),
              "contradiction_ba": round(float(y[c]), 3), "score": round(float(s), 3), "view": v}

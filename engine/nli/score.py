@@ -44,12 +44,15 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
     return conform(scored, SCORED).select(list(SCORED))
 
 
-def pair_scores(model, a: list[str], b: list[str], config: Config):
+def pair_scores(model, a: list[str], b: list[str], config: Config, full=None):
     """The engine's NLI verdict on pairs (a[i], b[i]): probabilities a->b and b->a (rows of NaN where b->a
-    was screened out), the combined contradiction score, and the view ("full" / "core") behind it."""
+    was screened out), the combined contradiction score, and the view ("full" / "core") behind it.
+    `full`: the full-view (a->b, b->a) probabilities when the caller already has them (no screen then)."""
     c, e, n = (model.index(x) for x in ("contradiction", "entailment", "neutral"))
     screen = config.nli_reverse_min if config.nli_threshold >= config.nli_reverse_min else 0.0
-    if screen <= 0:
+    if full is not None:
+        ab, ba = full
+    elif screen <= 0:
         # both directions in one call: predict() de-duplicates and length-sorts across all of them
         probs = model.predict(list(zip(a, b)) + list(zip(b, a)), batch_size=config.nli_batch_size,
                               show_progress=config.show_progress)
@@ -75,7 +78,7 @@ def _core_view(model, a, b, ab, ba, combined, view, config: Config):
     (both ways) and keep whichever view contradicts more strongly (see engine.nli.views)."""
     from engine.nli import views
 
-    core = views.cores(a + b)
+    core = views.cores(a + b, config.spacy_model)
     rows = [i for i in range(len(a)) if views.is_negated(a[i]) != views.is_negated(b[i])
             and (a[i] in core or b[i] in core)]
     if not rows:

