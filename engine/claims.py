@@ -273,7 +273,8 @@ KEEP_PATHS = {"path=ccomp", "path=quote"}
 
 
 def _kept_by_rule(cue: Cue, features: list[str]) -> bool:
-    return cue.role not in ("learned", "weak") and any(f in KEEP_PATHS for f in features[:3])
+    # a table noun cue ("expressed concerns about", "raised fears that") is specific enough on its own
+    return cue.role not in ("learned", "weak") and (cue.kind == "light" or any(f in KEEP_PATHS for f in features[:3]))
 
 
 def _bucket(n: int, edges=(1, 2, 3, 4, 6, 9, 14, 22, 35)) -> str:
@@ -310,6 +311,13 @@ def frame_features(doc, tok, cue, subject, span, sent, cue_feats: list[str] | No
              f"path_verbs={path}|{min(verbs, 3)}", f"side={'before' if span[1] <= tok.i else 'after'}",
              f"first={first.lower_ if first.pos_ in ('PART', 'SCONJ', 'ADP', 'PRON', 'DET') else first.pos_}",
              f"last={last.pos_}", f"quoted={any(qs <= span[0] and span[1] <= qe + 1 for qs, qe in quotes)}"]
+    # the content's own head: a full clause (with a subject) is a proposition, a bare noun phrase less often
+    root = next((t for t in doc[span[0]:span[1]] if not span[0] <= t.head.i < span[1] or t.head.i == t.i), first)
+    has_subject = any(c.dep_ in _SUBJECT_DEPS for c in root.children)
+    in_quote = any(qs <= tok.i < qe for qs, qe in quotes)
+    feats += [f"croot={root.pos_}|{root.dep_}", f"clause={has_subject}", f"lemma_clause={lemma}|{has_subject}",
+              f"role_len={cue.role}|{_bucket(n)}", f"cue_in_quote={in_quote}",
+              f"lemma_side={lemma}|{'before' if span[1] <= tok.i else 'after'}"]
     if probability is not None:
         feats += [f"cue_p={int(probability * 10)}", f"table_p={cue.role != 'learned'}|{int(probability * 5)}"]
     if subject is None:
@@ -473,6 +481,11 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
         comps = [c for c in comps if c.i > verb.i]  # "The story never ran; X argued the piece ..."
     if cue.role in ("belief", "intention", "speech", "learned") and not comps:
         comps = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
+        if comps:
+            # "asked the Supreme Court to intervene": the one asked belongs to the content
+            objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < comps[0].i]
+            if objs:
+                return objs[0].left_edge.i, comps[-1].right_edge.i + 1
     if comps:
         tokens = [t for c in comps for t in c.subtree]
         return _span(tokens)
@@ -578,6 +591,25 @@ def _bridge_quotes(sent, verb, subject, span):
     return None
 
 
+def _whole_quote(sent, verb, span):
+    """“A, that B,” X said: a content the parser found inside a quotation next to its cue is the quotation."""
+    doc = sent.doc
+    for qs, qe in _quote_spans(sent):
+        if not (qs <= span[0] and span[1] <= qe + 1) or qs <= verb.i < qe:
+            continue
+        near = 0 < verb.i - qe <= QUOTE_REACH or 0 < qs - verb.i <= QUOTE_REACH
+        between = range(qe + 1, verb.i) if verb.i > qe else range(verb.i + 1, qs - 1)
+        if near and not any(doc[k].text in _QUOTES for k in between):
+            start, end = _trim(doc, qs, qe)
+            if end - start > span[1] - span[0]:
+                return start, end
+    return span
+
+
+#: how far (tokens) a cue may sit from the quotation it introduces for _whole_quote
+QUOTE_REACH = 10
+
+
 def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None = None) -> list[Frame]:
     """Every attribution frame in a parsed sentence (spaCy Span), in cue order.
 
@@ -670,6 +702,7 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
             antecedent = subject.head.head.i  # "Ryan, who surprised Trump by declaring ...": inherited 'who'
         gap = None
         if cue.kind == "verb" and subject is not None:
+            span = _trim(doc, *_drop_trailing_clause(doc, *_whole_quote(sent, tok, span)))
             bridged = _bridge_quotes(sent, tok, subject, span)
             if bridged is not None:
                 span, gap = bridged
@@ -1076,7 +1109,10 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                     row["sentence_index"] = state.sent_no - 1
                     rows.append(row)
                     continue
-            quoted = None
+            if kept or not text[s_start:s_start + 1].islower():
+                # a lowercase 'sentence' without frames is a piece of the previous one that spaCy split off
+                # (", a Michigan Democrat who ... another freed American."): the quotation may still go on
+                quoted = None
             if not config.include_unattributed or s_start < covered_until:
                 continue
             if any(cs <= s_start and ce >= s_end - 2 for _, _, (cs, ce) in kept):

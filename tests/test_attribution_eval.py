@@ -63,6 +63,18 @@ def test_cli_prints_the_table_and_rejects_bad_dirs(capsys, tmp_path):
     assert "source+content" in out and "8 articles" in out
     assert ae.main([str(tmp_path), "--no-progress"]) == 2
     assert "no PolNeAR texts" in capsys.readouterr().err
+    assert ae.main([str(SAMPLE), "--no-progress", "--min-words", "0"]) == 2
+    assert "--min-words" in capsys.readouterr().err
+
+
+def test_short_contents_count_unless_the_engine_view_is_asked_for(result):
+    from engine.config import Config
+
+    # PolNeAR annotates contents of any length ("endorsed Cruz"); the engine's claims table keeps 4+ words
+    engine_view = ae.evaluate(SAMPLE, min_words=None)
+    assert result["min_content_words"] == 1 and engine_view["min_content_words"] == Config().min_claim_words
+    assert result["predicted_claims"] > engine_view["predicted_claims"]
+    assert result["content"]["matched"] > engine_view["content"]["matched"]
 
 
 def test_cue_detector_trains_on_polnear(tmp_path):

@@ -278,3 +278,32 @@ def test_trailing_aside_is_cut_and_a_comma_before_whose_does_not_hang():
                        "surpassed the economy, those surveyed said.")
     assert one(table, "the visas favour engineers")["content"] == "the visas favour engineers"
     assert one(table, "terrorism has surpassed the economy")["speaker"].startswith("those")
+
+
+def test_asking_someone_to_act_keeps_the_one_asked():
+    # PolNeAR train (wash-post, Sep 2016); PolNeAR's content is "the Supreme Court to intervene"
+    row = one(_claims_of("Elias has asked the Supreme Court to intervene."), "to intervene", speaker="Elias")
+    assert row["content"] == "the Supreme Court to intervene"
+
+
+def test_quotation_next_to_its_cue_is_the_whole_content():
+    # PolNeAR train (wash-post, Jul 2016): the parser hangs only the quotation's last clause on "said"
+    text = ('"It\'s just another example as far as we\'re concerned that when Hillary Clinton is threatened by a '
+            'female, the first thing she does is try to destroy the person," Manafort said.')
+    row = one(_claims_of(text), "the first thing she does", speaker="Manafort")
+    assert row["content"].startswith("It's just another example as far as")
+    assert row["content"].endswith("try to destroy the person")
+
+
+def test_quotation_goes_on_after_a_speaker_description_split_off_by_the_parser():
+    # PolNeAR train (nyt, Jan 2016): spaCy ends a sentence inside the speaker's description, which must not
+    # end the quotation (PolNeAR: one attribution over both quoted sentences)
+    text = ("''You hear that a lot, and I understand the point,'' said Representative Dan Kildee, a Michigan "
+            "Democrat who flew to Germany with the family of Amir Hekmati, another freed American. ''This is a "
+            "complicated world, and we can attempt to deny the way the world works, or we can deal with the reality "
+            "that there are people out there that we don't like that we have to deal with.''")
+    table = _claims_of(text)
+    first = one(table, "You hear that a lot")
+    assert first["speaker"].endswith("Dan Kildee")
+    rest = one(table, "This is a complicated world")
+    assert rest["continues"] == first["claim_id"] and rest["speaker"] == first["speaker"]
