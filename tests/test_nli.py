@@ -156,7 +156,8 @@ def test_unknown_model_is_a_model_error(tmp_path, monkeypatch):
 
 def test_reverse_direction_screen_loses_no_reportable_pair():
     """b->a is skipped only below Config.nli_reverse_min: every pair that could reach the threshold keeps
-    exactly the scores of full two-way scoring (batch size 1: int8 scores do not depend on batch-mates)."""
+    exactly the scores of full two-way scoring (batch size 1 and no exact re-scoring: this checks the screen
+    alone; the int8 scores then do not depend on batch-mates)."""
     from engine import nli
     from engine.pipeline import extract_claims, model_text
 
@@ -167,7 +168,8 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
                           "claim_b": [b for i, a in enumerate(ids) for b in ids[i + 1:]]})
     cands = cands.with_columns(similarity=pl.lit(0.5), shared_entities=pl.lit([], dtype=pl.List(pl.Utf8)),
                                via=pl.lit("knn"))
-    base = Config(show_progress=False, nli_batch_size=1, nli_core_view=False)  # the core view has its own test
+    # the core view and exact re-scoring have their own tests
+    base = Config(show_progress=False, nli_batch_size=1, nli_core_view=False, nli_exact=False)
     full = nli.score_pairs(claims, cands, base.replace(nli_reverse_min=0.0))
     screened = nli.score_pairs(claims, cands, base)
     assert full["contradiction_ba"].null_count() == 0
@@ -180,6 +182,30 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
     # below the screen the threshold turns it off: a threshold-0 exploration still gets both directions
     low = nli.score_pairs(claims, cands, base.replace(nli_threshold=0.0))
     assert low["contradiction_ba"].null_count() == 0
+
+
+def test_reported_scores_do_not_depend_on_batch_mates(shipped):
+    """Config.nli_exact: pairs that pass the int8 screen are re-scored with the fp32 graph, so a pair scores
+    the same alone as among 120 others (int8 activations are quantised per batch and would move it)."""
+    from engine import nli
+    from engine.pipeline import extract_claims, model_text
+
+    assert shipped.has_exact and shipped.exact_path.name == "model.onnx"
+    seed = extract_claims(str(Path(__file__).resolve().parents[1] / "data" / "seed"), show_progress=False)
+    claims = seed.head(16).with_columns(content=pl.Series(model_text(seed.head(16))))
+    ids = claims["claim_id"].to_list()
+    cands = pl.DataFrame({"claim_a": [a for i, a in enumerate(ids) for b in ids[i + 1:]],
+                          "claim_b": [b for i, a in enumerate(ids) for b in ids[i + 1:]]})
+    cands = cands.with_columns(similarity=pl.lit(0.5), shared_entities=pl.lit([], dtype=pl.List(pl.Utf8)),
+                               via=pl.lit("knn"))
+    config = Config(show_progress=False)
+    together = nli.score_pairs(claims, cands, config)
+    rescored = together["contradiction_ba"].is_not_null().to_numpy()
+    assert 0 < rescored.sum() < together.height
+    for i in np.flatnonzero(rescored)[:6]:
+        alone = nli.score_pairs(claims, cands.slice(int(i), 1), config)
+        for col in ("score", "contradiction_ab", "contradiction_ba", "entailment_ab", "neutral_ba"):
+            assert alone[col][0] == pytest.approx(together[col][int(i)], abs=1e-5), col
 
 
 def test_core_view_finds_a_denial_that_brings_its_own_qualifiers(shipped):

@@ -44,11 +44,14 @@ def both_ways(model, premises, hypotheses, batch_size):
 
 def engine_scores(model, premises, hypotheses, batch_size, full):
     """What the engine computes for a pair (engine.nli.score.pair_scores with the default Config: both
-    directions combined, the denial's core view), from the full-view probabilities `full` = (ab, ba)."""
+    directions combined, the denial's core view), from the full-view probabilities `full` = (ab, ba), unless
+    the engine would re-score with the model's exact graph (Config.nli_exact): then exactly as the engine does."""
     from engine.config import Config
     from engine.nli.score import pair_scores
 
     config = Config(nli_batch_size=batch_size, show_progress=False)
+    if model.has_exact and config.nli_exact:
+        full = None
     return pair_scores(model, list(premises), list(hypotheses), config, full=full)
 
 

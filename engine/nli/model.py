@@ -19,6 +19,9 @@ log = logging.getLogger("engine.nli")
 SHIPPED_DIR = MODELS_DIR / "nli-minilm"
 #: ONNX files looked for in a model folder, best first (written by `contra export-nli`)
 ONNX_FILES = ("model.int8.onnx", "model.onnx")
+#: the fused fp32 graph: exact scores that do not depend on batch-mates (int8 activations are quantised per
+#: batch), used to re-score the pairs that pass the int8 screen (Config.nli_exact)
+EXACT_FILE = "model.onnx"
 REQUIRED_LABELS = ("contradiction", "entailment", "neutral")
 
 _CACHE: dict[tuple, "NLIModel"] = {}
@@ -62,11 +65,11 @@ def weights_digest(path: Path) -> str | None:
     return None
 
 
-def onnx_file(path: Path | None) -> Path | None:
+def onnx_file(path: Path | None, names=ONNX_FILES) -> Path | None:
     """The folder's exported ONNX file, unless it was exported from other weights than the folder's."""
     if path is None:
         return None
-    for name in ONNX_FILES:
+    for name in names:
         f = path / name
         if f.exists():
             stamp = f.with_name(f.name + ".source")
@@ -86,13 +89,14 @@ def _export_shipped(path: Path) -> Path | None:
 
     from engine.nli.export_onnx import export
 
-    log.warning("exporting the shipped NLI model to ONNX once (about 20 s): %s", path)
+    log.warning("exporting the shipped NLI model to ONNX once (about 30 s): %s", path)
     try:
         with tempfile.TemporaryDirectory(dir=path) as tmp:
-            target = export(path, Path(tmp))
-            stamp = target.with_name(target.name + ".source")
-            os.replace(stamp, path / stamp.name)
-            os.replace(target, path / target.name)  # atomic: a concurrent process sees all or nothing
+            target = export(path, Path(tmp), keep_fp32=True)
+            for f in (target.with_name(EXACT_FILE), target):  # the int8 file last: load() looks for it first
+                stamp = f.with_name(f.name + ".source")
+                os.replace(stamp, path / stamp.name)
+                os.replace(f, path / f.name)  # atomic: a concurrent process sees all or nothing
         return path / target.name
     except Exception as e:  # read-only install, missing onnxruntime tools: torch still works
         log.warning("ONNX export failed (%s); using torch", str(e).splitlines()[0] if str(e) else type(e).__name__)
@@ -106,9 +110,11 @@ class NLIModel:
         self.name, self.path, self.max_length, self.threads = name, path, max_length, threads
         self.tokenizer, config = self._load_tokenizer_config(name)
         self.labels = _labels(config)
+        self.exact_path, self._exact_session = None, None
         onnx = onnx_file(path)
-        if backend == "auto" and onnx is None and path is not None and path.resolve() == SHIPPED_DIR.resolve():
-            onnx = _export_shipped(path)
+        shipped = path is not None and path.resolve() == SHIPPED_DIR.resolve()
+        if backend == "auto" and shipped and (onnx is None or onnx_file(path, (EXACT_FILE,)) is None):
+            onnx = _export_shipped(path) or onnx
         if backend == "auto":
             backend = "onnx" if onnx is not None else "torch"
         if backend == "onnx":
@@ -163,19 +169,39 @@ class NLIModel:
         self.session = ort.InferenceSession(str(onnx), opts, providers=["CPUExecutionProvider"])
         self.onnx_inputs = [i.name for i in self.session.get_inputs()]
         self.onnx_path = onnx
+        exact = onnx_file(self.path, (EXACT_FILE,))
+        self.exact_path = exact if exact is not None and exact != onnx else None
+        self._session_options = opts
 
-    def _logits(self, feats: dict) -> np.ndarray:
+    @property
+    def has_exact(self) -> bool:
+        """True when predict(exact=True) runs another, batch-independent graph (fp32 beside an int8 file)."""
+        return self.backend == "onnx" and self.exact_path is not None
+
+    def _session(self, exact: bool):
+        if not (exact and self.has_exact):
+            return self.session
+        if self._exact_session is None:
+            import onnxruntime as ort
+
+            self._exact_session = ort.InferenceSession(str(self.exact_path), self._session_options,
+                                                       providers=["CPUExecutionProvider"])
+        return self._exact_session
+
+    def _logits(self, feats: dict, exact: bool = False) -> np.ndarray:
         if self.backend == "onnx":
-            return self.session.run(None, {k: feats[k].astype(np.int64) for k in self.onnx_inputs})[0]
+            return self._session(exact).run(None, {k: feats[k].astype(np.int64) for k in self.onnx_inputs})[0]
         import torch
 
         with torch.inference_mode():
             return self.model(**{k: torch.from_numpy(v) for k, v in feats.items()}).logits.float().numpy()
 
-    def predict(self, pairs, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+    def predict(self, pairs, batch_size: int = 32, show_progress: bool = False, exact: bool = False) -> np.ndarray:
         """Probabilities (n, len(labels)) for a list of (premise, hypothesis) tuples.
 
         Identical pairs are scored once; pairs are sorted by length so a batch carries little padding.
+        `exact`: use the fp32 graph where the model runs an int8 one (slower; a pair's scores then do not
+        depend on the other pairs of its batch). Torch and fp32-only models are always exact.
         """
         pairs = [(str(p), str(h)) for p, h in pairs]
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
@@ -196,7 +222,7 @@ class NLIModel:
         for s in starts:
             idx = order[s:s + batch_size]
             feats = self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys}, return_tensors="np")
-            logits = self._logits(feats)
+            logits = self._logits(feats, exact)
             logits = logits - logits.max(axis=1, keepdims=True)
             e = np.exp(logits)
             probs[idx] = e / e.sum(axis=1, keepdims=True)
