@@ -113,7 +113,7 @@ class NLIModel:
         self.exact_path, self._exact_session = None, None
         onnx = onnx_file(path)
         shipped = path is not None and path.resolve() == SHIPPED_DIR.resolve()
-        if backend == "auto" and shipped and (onnx is None or onnx_file(path, (EXACT_FILE,)) is None):
+        if backend in ("auto", "onnx") and shipped and (onnx is None or onnx_file(path, (EXACT_FILE,)) is None):
             onnx = _export_shipped(path) or onnx
         if backend == "auto":
             backend = "onnx" if onnx is not None else "torch"
