@@ -148,8 +148,9 @@ _CHUNK = 50_000  # a block longer than this is cut at sentence-like boundaries b
 
 def _ends_sentence(line: str) -> bool:
     line = line.rstrip()
-    if line.endswith(")"):  # "(AFP)" after a caption is not an end of sentence
-        return len(line) > 1 and line[-2] in ".!?"
+    if line.endswith(")"):  # "(AFP)" after a caption is not an end of sentence; '(... "for life.")' is
+        inner = line[:-1].rstrip("\"\u201d\u2019'")
+        return len(inner) > 0 and inner[-1] in ".!?"
     return line.endswith(_TERMINAL)
 
 
@@ -317,7 +318,9 @@ def frame_features(doc, tok, cue, subject, span, sent, cue_feats: list[str] | No
     in_quote = any(qs <= tok.i < qe for qs, qe in quotes)
     feats += [f"croot={root.pos_}|{root.dep_}", f"clause={has_subject}", f"lemma_clause={lemma}|{has_subject}",
               f"role_len={cue.role}|{_bucket(n)}", f"cue_in_quote={in_quote}",
-              f"lemma_side={lemma}|{'before' if span[1] <= tok.i else 'after'}"]
+              f"lemma_side={lemma}|{'before' if span[1] <= tok.i else 'after'}",
+              f"lemma_len={lemma}|{_bucket(n)}", f"first_word={first.lower_}",
+              f"quote_inside={any(doc[k].text in _QUOTES for k in range(span[0], span[1]))}"]
     if probability is not None:
         feats += [f"cue_p={int(probability * 10)}", f"table_p={cue.role != 'learned'}|{int(probability * 5)}"]
     if subject is None:
@@ -325,7 +328,8 @@ def frame_features(doc, tok, cue, subject, span, sent, cue_feats: list[str] | No
     else:
         kind = ("pron:" + subject.lower_ if subject.pos_ == "PRON" else
                 f"{subject.pos_}:{subject.ent_type_ or ('person' if _person_like(subject) else 'none')}")
-        feats += [f"speaker={kind}", f"speaker_path={kind}|{path}", f"speaker_dep={subject.dep_}",
+        feats += [f"speaker={kind}", f"speaker_path={kind}|{path}", f"lemma_speaker={lemma}|{kind}",
+                  f"speaker_dep={subject.dep_}",
                   f"speaker_side={'before' if subject.i < tok.i else 'after'}"]
         if subject.pos_ != "PRON":
             feats.append(f"speaker_lemma={subject.lemma_.lower()}")
@@ -1016,11 +1020,14 @@ def _quote_forward(text: str, pos: int, block_end: int) -> int | None:
 
 
 def document_claims(doc_id: str, text: str, source: str | None, published: str | None, parsed,
-                    config: Config, lex: Lexicon, aliases: dict[str, str], keep_reports: bool = False) -> list[dict]:
+                    config: Config, lex: Lexicon, aliases: dict[str, str], keep_reports: bool = False,
+                    keep_questions: bool = False) -> list[dict]:
     """Claims of one document from its parsed blocks [(block_start, block_end, spacy Doc)] in order.
 
     keep_reports: also keep outer reporting frames ("..., the AP reported") as claims of their own
     (the attribution evaluation does; the engine names the reporter in `reported_by` instead).
+    keep_questions: also keep attributed questions (the attribution evaluation does: PolNeAR annotates
+    them; the engine drops them because a question asserts nothing NLI could contradict).
     """
     state = DocState()
     rows: list[dict] = []
@@ -1046,6 +1053,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
             s_start, s_end = block_start + sent.start_char, block_start + sent.end_char
             dropped: list[Frame] = []
             frames = sentence_frames(sent, lex, 1, dropped)
+            found = frames  # `nested_in` indexes this list, whatever is filtered out of `frames` below
             _add_mentions(sent, state, block_start)
             for frame in dropped:  # not a claim, but its speaker is who the next "he said" may mean
                 if frame.speaker is not None:
@@ -1079,16 +1087,17 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                         covered_until = max(covered_until, forward)
                 kept.append((frame, speaker, (cs, ce)))
             for k, (frame, speaker, span) in enumerate(kept):
-                if frame.nested_in is not None and frames[frame.nested_in].role == "report":
-                    frame.reported_by = _clean(doc[slice(*frames[frame.nested_in].speaker)].text) \
-                        if frames[frame.nested_in].speaker else None
+                if frame.nested_in is not None and found[frame.nested_in].role == "report":
+                    frame.reported_by = _clean(doc[slice(*found[frame.nested_in].speaker)].text) \
+                        if found[frame.nested_in].speaker else None
             has_inner = {f.nested_in for f in frames if f.nested_in is not None}
             emitted = 0
             for frame, speaker, (cs, ce) in kept:
-                if not keep_reports and frame.role == "report" and frames.index(frame) in has_inner:
+                if not keep_reports and frame.role == "report" and any(
+                        found[k] is frame for k in has_inner):
                     continue
                 row = _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker,
-                           published, config, lex, aliases, emitted)
+                           published, config, lex, aliases, emitted, keep_questions)
                 if row is not None:
                     row["sentence_index"] = state.sent_no - 1
                     rows.append(row)
@@ -1103,7 +1112,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                 continue
             if quoted is not None and not kept and s_start >= covered_until and opens_quote:
                 row = _continuation(quoted, text, doc, sent, block_start, block_end, s_start, s_end, config, lex,
-                                    aliases)
+                                    aliases, keep_questions)
                 if row is not None:
                     covered_until = max(covered_until, row["content_end"])
                     row["sentence_index"] = state.sent_no - 1
@@ -1136,7 +1145,7 @@ _OPENING = set('"\u201c')
 
 
 def _continuation(quoted: dict, text, doc, sent, block_start, block_end, s_start, s_end, config, lex,
-                  aliases) -> dict | None:
+                  aliases, keep_questions: bool = False) -> dict | None:
     """A quotation right after `"X," he said.` continues the same speaker: same speaker and cue, its own
     content; `continues` points to the claim it continues (the speaker is not in this sentence)."""
     i, j = _trim(doc, sent.start, sent.end)
@@ -1148,7 +1157,7 @@ def _continuation(quoted: dict, text, doc, sent, block_start, block_end, s_start
         if forward is not None:
             ce = forward
     content = text[cs:ce]
-    if _words(content) < config.min_claim_words or content.rstrip(" \u201d\"'").endswith("?"):
+    if _words(content) < config.min_claim_words or not keep_questions and _question(content):
         return None
     end = max(s_end, ce)
     end_cut, truncated = _truncate(s_start, end, config)
@@ -1173,10 +1182,14 @@ def _truncate(start: int, end: int, config: Config) -> tuple[int, bool]:
     return end, False
 
 
+def _question(content: str) -> bool:
+    return content.rstrip(" \u201d\"'").endswith("?")
+
+
 def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker, published, config, lex,
-         aliases, emitted) -> dict | None:
+         aliases, emitted, keep_questions: bool = False) -> dict | None:
     content = text[cs:ce]
-    if _words(content) < config.min_claim_words or content.rstrip(" \u201d\"'").endswith("?"):
+    if _words(content) < config.min_claim_words or not keep_questions and _question(content):
         return None
     start, end = min(s_start, cs), max(s_end, ce)
     end_cut, truncated = _truncate(start, end, config)
@@ -1331,8 +1344,11 @@ def parse_documents(texts: list[str], config: Config, progress: bool = False):
         bar.close()
 
 
-def extract(documents: pl.DataFrame, config: Config, keep_reports: bool = False) -> pl.DataFrame:
-    """Claims of every document (engine.schema.CLAIMS plus the extra columns described above)."""
+def extract(documents: pl.DataFrame, config: Config, keep_reports: bool = False,
+            keep_questions: bool = False) -> pl.DataFrame:
+    """Claims of every document (engine.schema.CLAIMS plus the extra columns described above).
+
+    keep_reports, keep_questions: the attribution evaluation's view (see document_claims)."""
     schema = {**CLAIMS, **_EXTRA}
     if documents is None or documents.height == 0:
         return conform(None, schema)
@@ -1345,7 +1361,8 @@ def extract(documents: pl.DataFrame, config: Config, keep_reports: bool = False)
     progress = bool(config.show_progress and len(texts) > 20)
     rows: list[dict] = []
     for k, parsed in parse_documents(texts, config, progress):
-        rows += document_claims(ids[k], texts[k], sources[k], dates[k], parsed, config, lex, aliases, keep_reports)
+        rows += document_claims(ids[k], texts[k], sources[k], dates[k], parsed, config, lex, aliases, keep_reports,
+                                keep_questions)
     if not rows:
         return conform(None, schema)
     frame = pl.DataFrame(rows, schema={name: schema[name] for name in rows[0]})

@@ -63,16 +63,18 @@ def test_cli_prints_the_table_and_rejects_bad_dirs(capsys, tmp_path):
     assert "source+content" in out and "8 articles" in out
     assert ae.main([str(tmp_path), "--no-progress"]) == 2
     assert "no PolNeAR texts" in capsys.readouterr().err
-    assert ae.main([str(SAMPLE), "--no-progress", "--min-words", "0"]) == 2
-    assert "--min-words" in capsys.readouterr().err
+    assert ae.main([str(SAMPLE), "--no-progress", "--engine-view"]) == 0
+    assert "engine view: contents of 4+ words, no questions" in capsys.readouterr().out
 
 
-def test_short_contents_count_unless_the_engine_view_is_asked_for(result):
+def test_short_contents_and_questions_count_unless_the_engine_view_is_asked_for(result):
     from engine.config import Config
 
-    # PolNeAR annotates contents of any length ("endorsed Cruz"); the engine's claims table keeps 4+ words
-    engine_view = ae.evaluate(SAMPLE, min_words=None)
-    assert result["min_content_words"] == 1 and engine_view["min_content_words"] == Config().min_claim_words
+    # PolNeAR annotates contents of any length ("endorsed Cruz") and questions; the engine's claims table
+    # keeps contents of 4+ words that are not questions, for NLI
+    engine_view = ae.evaluate(SAMPLE, engine_view=True)
+    assert result["view"] == "attribution" and result["min_content_words"] == 1
+    assert engine_view["view"] == "engine" and engine_view["min_content_words"] == Config().min_claim_words
     assert result["predicted_claims"] > engine_view["predicted_claims"]
     assert result["content"]["matched"] > engine_view["content"]["matched"]
 

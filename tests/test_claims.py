@@ -307,3 +307,15 @@ def test_quotation_goes_on_after_a_speaker_description_split_off_by_the_parser()
     assert first["speaker"].endswith("Dan Kildee")
     rest = one(table, "This is a complicated world")
     assert rest["continues"] == first["claim_id"] and rest["speaker"] == first["speaker"]
+
+
+def test_questions_are_kept_only_for_the_attribution_view():
+    # PolNeAR train (wash-post, Sep 2016): PolNeAR annotates the question; NLI has nothing to contradict in it
+    text = ('"When you have less than 20 percent in your polling with Hispanics, how much worse could it get?" '
+            'said Florida-based Republican strategist Al Cardenas.')
+    docs = documents({"t": text})
+    config = Config(show_progress=False, include_unattributed=False)
+    assert claims.extract(docs, config).height == 0
+    kept = claims.extract(docs, config, keep_questions=True)
+    assert kept.height == 1 and kept["speaker"][0].endswith("Al Cardenas")
+    assert kept["content"][0].endswith("how much worse could it get?")
