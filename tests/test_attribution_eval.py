@@ -121,3 +121,19 @@ def test_frame_filter_trains_on_polnear(tmp_path):
     # frames PolNeAR annotates (speaker and content) score higher than those it does not
     assert sum(positive) / len(positive) > sum(negative) / len(negative) + 0.2
     assert claims.COLLECT_FEATURES is None  # collecting switched itself off again
+
+
+def test_frames_filtered_out_of_a_multi_sentence_quotation_do_not_break_nesting():
+    # PolNeAR train (west-journal, Feb 2016): at a low cue threshold the inner frames of this quotation are
+    # filtered after nesting was computed, which once raised an IndexError
+    from engine import claims
+    from engine.config import Config
+
+    text = ("“Some restaurants have tacked on a 15 percent surcharge to cover the higher wages. And some managers "
+            "are no longer encouraging customers to tip, leading to a redistribution of income. Workers in the back "
+            "of the kitchen, such as dishwashers and cooks, are getting paid more, but servers who rely on tips are "
+            "seeing a pay cut,” Fox News reported.")
+    corpus = [{"name": "t", "text": text, "gold": []}]
+    config = Config(show_progress=False)
+    features, labels = ae.frame_examples(corpus, claims.parse_documents([text], config), config, cue_threshold=0.05)
+    assert features and labels == [0] * len(features)
