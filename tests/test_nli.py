@@ -154,20 +154,26 @@ def test_unknown_model_is_a_model_error(tmp_path, monkeypatch):
         nli.load(tmp_path / "empty")
 
 
+def _seed_claims_all_pairs(n: int):
+    """The seed article's first n claims (content as the models see it) and every pair of them as candidates."""
+    from engine.pipeline import extract_claims, model_text
+
+    seed = extract_claims(str(Path(__file__).resolve().parents[1] / "data" / "seed"), show_progress=False)
+    claims = seed.head(n).with_columns(content=pl.Series(model_text(seed.head(n))))
+    ids = claims["claim_id"].to_list()
+    cands = pl.DataFrame({"claim_a": [a for i, a in enumerate(ids) for b in ids[i + 1:]],
+                          "claim_b": [b for i, a in enumerate(ids) for b in ids[i + 1:]]})
+    return claims, cands.with_columns(similarity=pl.lit(0.5), shared_entities=pl.lit([], dtype=pl.List(pl.Utf8)),
+                                      via=pl.lit("knn"))
+
+
 def test_reverse_direction_screen_loses_no_reportable_pair():
     """b->a is skipped only below Config.nli_reverse_min: every pair that could reach the threshold keeps
     exactly the scores of full two-way scoring (batch size 1 and no exact re-scoring: this checks the screen
     alone; the int8 scores then do not depend on batch-mates)."""
     from engine import nli
-    from engine.pipeline import extract_claims, model_text
 
-    seed = extract_claims(str(Path(__file__).resolve().parents[1] / "data" / "seed"), show_progress=False)
-    claims = seed.head(16).with_columns(content=pl.Series(model_text(seed.head(16))))
-    ids = claims["claim_id"].to_list()
-    cands = pl.DataFrame({"claim_a": [a for i, a in enumerate(ids) for b in ids[i + 1:]],
-                          "claim_b": [b for i, a in enumerate(ids) for b in ids[i + 1:]]})
-    cands = cands.with_columns(similarity=pl.lit(0.5), shared_entities=pl.lit([], dtype=pl.List(pl.Utf8)),
-                               via=pl.lit("knn"))
+    claims, cands = _seed_claims_all_pairs(16)
     # the core view and exact re-scoring have their own tests
     base = Config(show_progress=False, nli_batch_size=1, nli_core_view=False, nli_exact=False)
     full = nli.score_pairs(claims, cands, base.replace(nli_reverse_min=0.0))
@@ -188,16 +194,9 @@ def test_reported_scores_do_not_depend_on_batch_mates(shipped):
     """Config.nli_exact: pairs that pass the int8 screen are re-scored with the fp32 graph, so a pair scores
     the same alone as among 120 others (int8 activations are quantised per batch and would move it)."""
     from engine import nli
-    from engine.pipeline import extract_claims, model_text
 
     assert shipped.has_exact and shipped.exact_path.name == "model.onnx"
-    seed = extract_claims(str(Path(__file__).resolve().parents[1] / "data" / "seed"), show_progress=False)
-    claims = seed.head(16).with_columns(content=pl.Series(model_text(seed.head(16))))
-    ids = claims["claim_id"].to_list()
-    cands = pl.DataFrame({"claim_a": [a for i, a in enumerate(ids) for b in ids[i + 1:]],
-                          "claim_b": [b for i, a in enumerate(ids) for b in ids[i + 1:]]})
-    cands = cands.with_columns(similarity=pl.lit(0.5), shared_entities=pl.lit([], dtype=pl.List(pl.Utf8)),
-                               via=pl.lit("knn"))
+    claims, cands = _seed_claims_all_pairs(16)
     config = Config(show_progress=False)
     together = nli.score_pairs(claims, cands, config)
     rescored = together["contradiction_ba"].is_not_null().to_numpy()
