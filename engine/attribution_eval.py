@@ -179,8 +179,6 @@ def train_cue_model(directory, out=None, exclude_sample: int | None = None, thre
     exclude_sample: leave out the same fixed random sample `evaluate(directory, limit=N)` scores, so that
     it can serve as held-out data while tuning.
     """
-    import json
-
     from engine import claims
 
     config = config or Config()
@@ -190,11 +188,15 @@ def train_cue_model(directory, out=None, exclude_sample: int | None = None, thre
     model = {"weights": weights, "bias": bias, "threshold": threshold,
              "trained_on": f"{directory} ({len(corpus)} articles, {len(labels)} candidate verbs, "
                            f"{sum(labels)} gold cues)"}
-    path = Path(out) if out else claims.CUE_MODEL
+    return _save_model(model, Path(out) if out else claims.CUE_MODEL, claims.cue_model, len(corpus), labels)
+
+
+def _save_model(model: dict, path: Path, loader, articles: int, labels: list[int]) -> dict:
+    """Write a trained filter's JSON, drop the claims stage's cached copy (`loader`), and summarise the run."""
     path.write_text(json.dumps(model, indent=0, sort_keys=True), encoding="utf-8")
-    claims.cue_model.cache_clear()
-    return {"path": str(path), "articles": len(corpus), "examples": len(labels), "positives": sum(labels),
-            "features": len(weights)}
+    loader.cache_clear()
+    return {"path": str(path), "articles": articles, "examples": len(labels), "positives": sum(labels),
+            "features": len(model["weights"])}
 
 
 # ------------------------------------------------------------------ learned frame filter
@@ -263,11 +265,7 @@ def train_frame_model(directory, out=None, exclude_sample: int | None = None, th
     model = {"weights": weights, "bias": bias, "threshold": threshold, "cue_threshold": FRAME_CUE_THRESHOLD,
              "trained_on": f"{directory} ({len(corpus)} articles, {len(labels)} candidate frames, "
                            f"{sum(labels)} matching gold)"}
-    path = Path(out) if out else claims.FRAME_MODEL
-    path.write_text(json.dumps(model, indent=0, sort_keys=True), encoding="utf-8")
-    claims.frame_model.cache_clear()
-    return {"path": str(path), "articles": len(corpus), "examples": len(labels), "positives": sum(labels),
-            "features": len(weights)}
+    return _save_model(model, Path(out) if out else claims.FRAME_MODEL, claims.frame_model, len(corpus), labels)
 
 
 # ------------------------------------------------------------------ matching
