@@ -449,8 +449,14 @@ def _subject(verb, depth: int = 0):
         if verb.dep_ in ("advcl", "conj"):
             # "Carson said he plans X, insisting that ...": a cue hanging off a reported clause speaks for
             # the one who reports it, not for that clause's subject
-            while head.dep_ == "ccomp" and head.head is not head:
-                head = head.head
+            while head.head is not head:
+                if head.dep_ == "ccomp":
+                    head = head.head
+                elif (head.dep_ == "acl" and head.head.dep_ == "dobj" and head.head.head.pos_ == "VERB"
+                      and head.head.head is not head.head):
+                    head = head.head.head  # "X denied the notion that Y is coming, explaining ...": X explains
+                else:
+                    break
         if verb.dep_ == "conj":  # "X were angered by Y and predicted ...": the shared surface subject
             shared = [c for c in head.children if c.dep_ == "nsubjpass"]
             if shared and shared[0].i < verb.i:
@@ -563,13 +569,27 @@ def _content_of_noun(verb, noun) -> tuple[int, int] | None:
 _TRAILING = {"which", "who", "whom", "whose", "where", "when"}
 
 
-def _drop_trailing_clause(doc, i: int, j: int) -> tuple[int, int]:
+def _drop_trailing_clause(doc, i: int, j: int, quotes=()) -> tuple[int, int]:
     """Cut a non-restrictive clause at the end of a content span: "..., which are issued to ...",
-    "..., when Carter faced ...". PolNeAR (and NLI) take the proposition without the aside."""
+    "..., when Carter faced ...", or a reporting participle: "..., citing X", "...," citing X. PolNeAR (and NLI)
+    take the proposition without the aside; but not inside
+    a quotation (`quotes`: token spans), which is quoted whole ("..., which is why we created Safety Check")."""
+    if any(qs <= i and j <= qe + 1 for qs, qe in quotes):
+        return i, j
+    cues = load().verbs
     for k in range(i + 3, j - 1):
-        if doc[k].text != "," or doc[k + 1].lower_ not in _TRAILING:
+        if doc[k].text != ",":
             continue
-        clause = doc[k + 1]
+        nxt = k + 1
+        while nxt < j - 1 and doc[nxt].text in _QUOTES:
+            nxt += 1
+        word = doc[nxt]
+        if (word.tag_ == "VBG" and word.lemma_.lower() in cues and word.dep_ in ("advcl", "xcomp", "conj")
+                and word.right_edge.i >= j - 2 and word.head.i < k):
+            return i, k  # "... he plans X, insisting that Y": the participle is a frame of its own
+        if word.lower_ not in _TRAILING:
+            continue
+        clause = word
         while clause.dep_ not in ("relcl", "advcl", "acl") and clause.head.i != clause.i and clause.head.i > k:
             clause = clause.head
         if clause.dep_ in ("relcl", "advcl", "acl") and clause.right_edge.i >= j - 2 and clause.head.i < k:
@@ -607,6 +627,14 @@ def _whole_quote(sent, verb, span):
             start, end = _trim(doc, qs, qe)
             if end - start > span[1] - span[0]:
                 return start, end
+    return span
+
+
+def _end_at_quote(doc, span, sent):
+    """X said "A," but in fact B: a content that opens with a quotation ends where the quotation does."""
+    for qs, qe in _quote_spans(sent):
+        if qs == span[0] and qe < span[1] - 1 and any(not doc[k].is_punct for k in range(qe + 1, span[1])):
+            return _trim(doc, qs, qe)
     return span
 
 
@@ -689,7 +717,7 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
                 content = None
         if content is None:
             continue
-        span = _trim(doc, *_drop_trailing_clause(doc, *content))
+        span = _trim(doc, *_drop_trailing_clause(doc, *content, _quote_spans(sent)))
         if span[1] - span[0] < min_words:
             continue
         subject = _subject(tok)
@@ -706,7 +734,7 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
             antecedent = subject.head.head.i  # "Ryan, who surprised Trump by declaring ...": inherited 'who'
         gap = None
         if cue.kind == "verb" and subject is not None:
-            span = _trim(doc, *_drop_trailing_clause(doc, *_whole_quote(sent, tok, span)))
+            span = _trim(doc, *_drop_trailing_clause(doc, *_whole_quote(sent, tok, span), _quote_spans(sent)))
             bridged = _bridge_quotes(sent, tok, subject, span)
             if bridged is not None:
                 span, gap = bridged
@@ -1080,7 +1108,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                     back = _quote_back(text, block_start, s_start)
                     if back is not None and back < cs:
                         cs = back
-                if s_end - ce <= 3 and _open_quote_at_end(text[block_start:s_end]):
+                if _SENTENCE_TAIL.fullmatch(text[ce:s_end]) and _open_quote_at_end(text[block_start:s_end]):
                     forward = _quote_forward(text, s_end, block_end)
                     if forward is not None:
                         ce = forward
@@ -1103,11 +1131,10 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                     rows.append(row)
                     emitted += 1
             if emitted:
-                last = rows[-1]
-                cs, ce = last["content_start"], last["content_end"]
-                after = text[ce:ce + 3].lstrip(",.")
-                is_quote = (text[max(cs - 1, 0):cs] in _QUOTE_CHARS or text[max(cs - 2, 0):cs] == "''"
-                            or after[:1] in _QUOTE_CHARS or after.startswith("''"))
+                # the quotation a following `"Y."` continues: the last claim of this sentence whose content is
+                # a quotation (`"X," Trump said, referring to Cruz.`: "said", not "referring")
+                last = next((r for r in reversed(rows[-emitted:]) if _is_quotation(text, r)), rows[-1])
+                is_quote = _is_quotation(text, last)
                 quoted = (last.get("continues") and quoted) or (last if is_quote else None)
                 continue
             if quoted is not None and not kept and s_start >= covered_until and opens_quote:
@@ -1141,6 +1168,8 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
 
 
 _QUOTE_CHARS = set('"\u201c\u201d')
+#: what may follow a content at the end of its sentence when the quotation goes on: 'said: "Absolutely. . . .'
+_SENTENCE_TAIL = re.compile(r"[\s.,;:!?\u2026\u2014-]{0,12}")
 _OPENING = set('"\u201c')
 
 
@@ -1170,6 +1199,14 @@ def _continuation(quoted: dict, text, doc, sent, block_start, block_end, s_start
             "speaker_end": None, "content_start": cs, "content_end": ce, "truncated": truncated,
             "entities": content_entities(doc, (i, j), lex, aliases), "content_resolved": text[cs:ce],
             "continues": root}
+
+
+def _is_quotation(text: str, row: dict) -> bool:
+    """Whether a claim's content is (the end of) a quotation: a quote mark right before or after it."""
+    cs, ce = row["content_start"], row["content_end"]
+    after = text[ce:ce + 3].lstrip(",.")
+    return (text[max(cs - 1, 0):cs] in _QUOTE_CHARS or text[max(cs - 2, 0):cs] == "''"
+            or after[:1] in _QUOTE_CHARS or after.startswith("''"))
 
 
 def _words(text: str) -> int:
