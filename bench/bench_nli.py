@@ -1,8 +1,10 @@
-"""NLI throughput: the engine's ONNX Runtime path vs sentence_transformers.CrossEncoder.predict (fp32).
+"""NLI throughput: the engine's fast pass vs sentence_transformers.CrossEncoder.predict (fp32).
 
-Same weights (the shipped models/nli-minilm), same pairs (1,024 SNLI pairs; 256 with --quick), 2 threads,
-batch 32, measured side by side in one run: median of 3 interleaved passes after a warm-up pass each. accuracy_delta = engine accuracy minus CrossEncoder accuracy on
-SICK TEST in points (on the benchmark pairs themselves with --quick).
+The fast pass is what `engine.nli.load()` picks on this machine (`fast_pass`: bf16 on CPUs with AMX-BF16,
+else the int8 ONNX graph); the int8 graph and the exact fp32 graph are timed too. Same weights (the shipped
+models/nli-minilm), same pairs (1,024 SNLI pairs; 256 with --quick), 2 threads, batch 32, side by side in
+one run: median of 3 interleaved passes after a warm-up pass each. accuracy_delta = fast-pass accuracy
+minus CrossEncoder accuracy on SICK TEST in points (on the benchmark pairs themselves with --quick).
 
     flock /tmp/contra-heavy.lock python bench/bench_nli.py [--quick]
 
@@ -56,12 +58,13 @@ def run(quick: bool = False) -> dict:
     from sentence_transformers import CrossEncoder
 
     from engine.nli import data
-    from engine.nli.model import SHIPPED_DIR, load
+    from engine.nli.model import SHIPPED_DIR, cpu_has_amx_bf16, load
 
     torch.set_num_threads(THREADS)
     pairs, gold = _pairs(256 if quick else 1024)
 
-    ours = load(None, backend="onnx", threads=THREADS)
+    ours = load(None, backend="onnx", threads=THREADS)  # fast pass "auto": bf16 on AMX CPUs, else int8
+    int8 = load(None, backend="onnx", threads=THREADS, fast="int8") if ours.fast != "int8" else None
     ce = CrossEncoder(str(SHIPPED_DIR), device="cpu", max_length=128)
     ce.model.float()  # the shipped weights are fp16 on disk: the baseline runs fp32
     ce_labels = [ce.model.config.id2label[i].lower() for i in range(3)]
@@ -75,7 +78,10 @@ def run(quick: bool = False) -> dict:
     def exact_predict(p):  # the fp32 graph that re-scores reportable pairs (Config.nli_exact)
         return ours.predict(p, batch_size=BATCH, exact=True)
 
-    outs, secs = _timed({"ce": ce_predict, "ours": our_predict, "exact": exact_predict}, pairs)
+    fns = {"ce": ce_predict, "ours": our_predict, "exact": exact_predict}
+    if int8 is not None:  # the pass machines without AMX get, measured here too
+        fns["int8"] = lambda p: int8.predict(p, batch_size=BATCH)
+    outs, secs = _timed(fns, pairs)
     (ce_out, ce_s), (our_out, our_s) = (outs["ce"], secs["ce"]), (outs["ours"], secs["ours"])
 
     if quick:
@@ -93,12 +99,14 @@ def run(quick: bool = False) -> dict:
         "pairs": len(pairs),
         "threads": THREADS,
         "batch_size": BATCH,
-        "onnx_file": ours.onnx_path.name,
+        "fast_pass": ours.fast,
+        "amx_bf16": cpu_has_amx_bf16(),
         "rounds": ROUNDS,
         "nli_pairs_per_s": round(len(pairs) / our_s, 1),
         "crossencoder_pairs_per_s": round(len(pairs) / ce_s, 1),
         "nli_speedup_vs_crossencoder": round(ce_s / our_s, 2),
         "exact_fp32_speedup_vs_crossencoder": round(ce_s / secs["exact"], 2),
+        **({"int8_speedup_vs_crossencoder": round(ce_s / secs["int8"], 2)} if "int8" in secs else {}),
         "accuracy_set": acc_set,
         "nli_accuracy": round(our_acc, 4),
         "crossencoder_accuracy": round(ce_acc, 4),

@@ -69,6 +69,9 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
                                        "models/nli-minilm)")
     g.add_argument("--nli-backend", choices=["auto", "onnx", "torch"], default=d.nli_backend,
                    help="inference runtime for the NLI model (default auto: ONNX when available)")
+    g.add_argument("--nli-fast", choices=["auto", "bf16", "int8", "fp32"], default=d.nli_fast,
+                   help="the fast pass that screens every candidate pair (default auto: bf16 on CPUs with AMX, "
+                        "else int8 ONNX, else fp32); reported scores always come from fp32")
     g.add_argument("--embedding-model", help="sentence-transformers model name or folder (default: bundled "
                                              "all-MiniLM-L6-v2)")
     g.add_argument("--aliases", help="extra alias table (CSV: alias,actor,parent,kind) to merge or rename actors")
@@ -120,7 +123,7 @@ def _config_from(args) -> Config:
     return Config().replace(
         nli_threshold=args.threshold, top_k=args.top_k, min_similarity=args.min_similarity,
         entity_blocking=not args.no_entity_blocking, nli_model=args.nli_model, nli_backend=args.nli_backend,
-        embedding_model=args.embedding_model, aliases_path=args.aliases, backend=args.backend,
+        nli_fast=args.nli_fast, embedding_model=args.embedding_model, aliases_path=args.aliases, backend=args.backend,
         threads=args.threads, strict=args.strict, show_progress=not args.no_progress,
     )
 

@@ -207,6 +207,35 @@ def test_reported_scores_do_not_depend_on_batch_mates(shipped):
             assert alone[col][0] == pytest.approx(together[col][int(i)], abs=1e-5), col
 
 
+@pytest.mark.parametrize("fast", ["bf16", "int8"])
+def test_fast_pass_only_screens_reported_scores_are_fp32(shipped, fast):
+    """Config.nli_fast picks the first pass over every candidate (bf16 on AMX CPUs, else int8); it only
+    decides which pairs are scored again: those get exactly the fp32 scores, and no pair that fp32 scoring
+    reports goes missing."""
+    from engine import nli
+
+    claims, cands = _seed_claims_all_pairs(16)
+    exact = nli.score_pairs(claims, cands, Config(show_progress=False, nli_fast="fp32"))
+    screened = nli.score_pairs(claims, cands, Config(show_progress=False, nli_fast=fast))
+    assert nli.load(fast=fast).fast == fast and nli.load(fast="fp32").has_exact is False
+    # rows scored both ways in both runs (which rows pass the screen may differ near nli_reverse_min)
+    again = (screened["contradiction_ba"].is_not_null() & exact["contradiction_ba"].is_not_null()).to_numpy()
+    assert 0 < again.sum() < screened.height
+    for col in ("score", "contradiction_ab", "contradiction_ba", "neutral_ab"):
+        assert np.allclose(screened[col].to_numpy()[again], exact[col].to_numpy()[again], atol=1e-5), col
+    reported = exact.filter(pl.col("score") >= 0.5).select("claim_a", "claim_b")
+    assert reported.height > 0
+    assert reported.join(screened.filter(pl.col("score") >= 0.5), on=["claim_a", "claim_b"]).height == reported.height
+
+
+def test_unknown_fast_pass_is_a_config_error():
+    from engine import nli
+    from engine.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="nli_fast"):
+        nli.load(fast="fp8")
+
+
 def test_core_view_finds_a_denial_that_brings_its_own_qualifiers(shipped):
     from engine import nli
     from engine.nli import views

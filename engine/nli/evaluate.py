@@ -124,8 +124,9 @@ def evaluate(model, sets=("sick", "fever", "random", "news", "seed"), batch_size
     return res
 
 
-def markdown(res: dict, model_name: str, backend: str) -> str:
-    lines = [f"Measured by `python -m engine.nli.evaluate` on `{model_name}` (backend {backend}).", "",
+def markdown(res: dict, model_name: str, backend: str, fast: str = "") -> str:
+    lines = [f"Measured by `python -m engine.nli.evaluate` on `{model_name}` (backend {backend}"
+             + (f", fast pass {fast}" if fast else "") + ").", "",
              "| set | n | accuracy | contradiction P / R / F1 (argmax a→b) | contradiction F1 (engine decision) |",
              "|---|---|---|---|---|"]
     for key in ("sick_test", "news_dev", "news_test"):
@@ -166,6 +167,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="contra eval-nli", description="Evaluate an NLI model; update its model card.")
     p.add_argument("--model", default=None, help="model name or folder (default: the shipped models/nli-minilm)")
     p.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx"])
+    p.add_argument("--fast", default="auto", choices=["auto", "bf16", "int8", "fp32"],
+                   help="the fast pass behind the argmax a->b columns (the engine decision is always exact)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--threads", type=int, default=None)
@@ -184,13 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     from engine.errors import EngineError
 
     try:
-        model = load(args.model, backend=args.backend, max_length=args.max_length, threads=args.threads)
+        model = load(args.model, backend=args.backend, max_length=args.max_length, threads=args.threads,
+                     fast=args.fast)
     except EngineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     res = evaluate(model, sets=tuple(args.sets.split(",")), batch_size=args.batch_size, limit=args.limit,
                    random_n=args.random_pairs)
-    res["model"], res["backend"] = model.name, model.backend
+    res["model"], res["backend"], res["fast"] = model.name, model.backend, model.fast
     print(json.dumps(res, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1) + "\n")
@@ -199,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         if card is not None:
             shown = str(model.path.relative_to(SHIPPED_DIR.parent.parent)) if model.path and \
                 model.path.is_relative_to(SHIPPED_DIR.parent.parent) else model.name
-            write_card(card, markdown(res, shown, model.backend))
+            write_card(card, markdown(res, shown, model.backend, model.fast))
             print(f"wrote metrics into {card}", file=sys.stderr)
     return 0
 

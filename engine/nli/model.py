@@ -2,6 +2,10 @@
 
 Two backends with the same tokenisation and output: torch (any Hugging Face sequence-classification
 model, by name or path) and ONNX Runtime (the project's exported file, see engine.nli.export_onnx).
+
+Two passes: `predict(exact=True)` runs fp32 (scores that do not depend on batch-mates);
+`predict(exact=False)` runs the model's *fast* pass, which the engine uses only to screen pairs: bf16 on CPUs
+with AMX tiles (torch/oneDNN; ~2x fp32 there), else the int8 ONNX graph when one is exported, else fp32.
 """
 from __future__ import annotations
 
@@ -23,6 +27,8 @@ ONNX_FILES = ("model.int8.onnx", "model.onnx")
 #: batch), used to re-score the pairs that pass the int8 screen (Config.nli_exact)
 EXACT_FILE = "model.onnx"
 REQUIRED_LABELS = ("contradiction", "entailment", "neutral")
+#: the fast pass: "auto" = bf16 where the CPU has AMX-BF16, else int8 where an int8 graph exists, else fp32
+FAST_CHOICES = ("auto", "bf16", "int8", "fp32")
 
 _CACHE: dict[tuple, "NLIModel"] = {}
 
@@ -80,6 +86,19 @@ def onnx_file(path: Path | None, names=ONNX_FILES) -> Path | None:
     return None
 
 
+def cpu_has_amx_bf16() -> bool:
+    """True when the CPU advertises AMX bf16 tiles (Linux /proc/cpuinfo): oneDNN then runs bf16 matmuls on
+    them, and a bf16 pass beats the int8 graph; without AMX, bf16 is emulated and slower than fp32."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return "amx_bf16" in line.split()
+    except OSError:
+        pass
+    return False
+
+
 def _export_shipped(path: Path) -> Path | None:
     """First use of the shipped model: write its int8 ONNX file beside it (~20 s, once); None on failure.
 
@@ -106,7 +125,12 @@ def _export_shipped(path: Path) -> Path | None:
 class NLIModel:
     """A loaded cross-encoder. `labels` follow the model's config.id2label (lower-cased)."""
 
-    def __init__(self, name: str, path: Path | None, backend: str, max_length: int, threads: int | None):
+    def __init__(self, name: str, path: Path | None, backend: str, max_length: int, threads: int | None,
+                 fast: str = "auto"):
+        if fast not in FAST_CHOICES:
+            from engine.errors import ConfigError
+
+            raise ConfigError(f"nli_fast must be one of {', '.join(FAST_CHOICES)}, not {fast!r}")
         self.name, self.path, self.max_length, self.threads = name, path, max_length, threads
         self.tokenizer, config = self._load_tokenizer_config(name)
         self.labels = _labels(config)
@@ -128,9 +152,19 @@ class NLIModel:
 
             raise ConfigError(f"nli_backend must be auto, torch or onnx, not {backend!r}")
         self.backend = backend
+        self.fast = self._choose_fast(fast)
+        self._bf16_model = self._load_torch(name, bf16=True) if self.fast == "bf16" else None
 
     def __repr__(self):
-        return f"NLIModel({self.name!r}, backend={self.backend!r}, labels={self.labels})"
+        return f"NLIModel({self.name!r}, backend={self.backend!r}, fast={self.fast!r}, labels={self.labels})"
+
+    def _choose_fast(self, fast: str) -> str:
+        int8 = self.backend == "onnx" and self.exact_path is not None  # an int8 graph beside the fp32 one
+        if fast == "auto":
+            fast = "bf16" if cpu_has_amx_bf16() else ("int8" if int8 else "fp32")
+        if fast == "int8" and not int8:
+            raise ModelError(f"no int8 ONNX graph for {self.name} (nli_fast='int8'; run: contra export-nli)")
+        return fast
 
     @staticmethod
     def _load_tokenizer_config(name: str):
@@ -145,19 +179,23 @@ class NLIModel:
         return tokenizer, config
 
     def _init_torch(self, name: str):
+        self.model = self._load_torch(name)
+        self.onnx_path = None
+
+    def _load_torch(self, name: str, bf16: bool = False):
         import torch
         from transformers import AutoModelForSequenceClassification
 
         if self.threads:
             torch.set_num_threads(self.threads)
         try:
-            # fp16 weights are cast to fp32: CPU fp16 matmuls are slow
-            self.model = AutoModelForSequenceClassification.from_pretrained(name, dtype=torch.float32)
+            # fp16 weights are cast to fp32 (CPU fp16 matmuls are slow), or to bf16 for the AMX fast pass
+            model = AutoModelForSequenceClassification.from_pretrained(
+                name, dtype=torch.bfloat16 if bf16 else torch.float32)
         except Exception as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ModelError(f"cannot load NLI model {name!r}: {first[:200]}") from None
-        self.model.eval()
-        self.onnx_path = None
+        return model.eval()
 
     def _init_onnx(self, onnx: Path):
         import onnxruntime as ort
@@ -175,11 +213,12 @@ class NLIModel:
 
     @property
     def has_exact(self) -> bool:
-        """True when predict(exact=True) runs another, batch-independent graph (fp32 beside an int8 file)."""
-        return self.backend == "onnx" and self.exact_path is not None
+        """True when predict(exact=True) runs another, batch-independent pass than predict() (the fast pass is
+        bf16 or int8)."""
+        return self.fast != "fp32"
 
     def _session(self, exact: bool):
-        if not (exact and self.has_exact):
+        if not exact and self.fast == "int8" or self.exact_path is None:
             return self.session
         if self._exact_session is None:
             import onnxruntime as ort
@@ -189,19 +228,21 @@ class NLIModel:
         return self._exact_session
 
     def _logits(self, feats: dict, exact: bool = False) -> np.ndarray:
-        if self.backend == "onnx":
+        torch_model = self._bf16_model if not exact and self.fast == "bf16" else (
+            self.model if self.backend == "torch" else None)
+        if torch_model is None:
             return self._session(exact).run(None, {k: feats[k].astype(np.int64) for k in self.onnx_inputs})[0]
         import torch
 
         with torch.inference_mode():
-            return self.model(**{k: torch.from_numpy(v) for k, v in feats.items()}).logits.float().numpy()
+            return torch_model(**{k: torch.from_numpy(v) for k, v in feats.items()}).logits.float().numpy()
 
     def predict(self, pairs, batch_size: int = 32, show_progress: bool = False, exact: bool = False) -> np.ndarray:
         """Probabilities (n, len(labels)) for a list of (premise, hypothesis) tuples.
 
         Identical pairs are scored once; pairs are sorted by length so a batch carries little padding.
-        `exact`: use the fp32 graph where the model runs an int8 one (slower; a pair's scores then do not
-        depend on the other pairs of its batch). Torch and fp32-only models are always exact.
+        `exact`: run fp32 instead of the fast pass (`fast`: bf16 or int8; slower, but a pair's scores then do
+        not depend on the other pairs of its batch). With fast == "fp32" both are the same.
         """
         pairs = [(str(p), str(h)) for p, h in pairs]
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
@@ -221,7 +262,7 @@ class NLIModel:
             starts = tqdm(starts, desc="nli", unit="batch")
         for s in starts:
             idx = order[s:s + batch_size]
-            feats = self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys}, return_tensors="np")
+            feats = self._pad(enc, keys, idx)
             logits = self._logits(feats, exact)
             logits = logits - logits.max(axis=1, keepdims=True)
             e = np.exp(logits)
@@ -230,15 +271,33 @@ class NLIModel:
             out[i] = probs[where[p]]
         return out
 
+    def _pad(self, enc, keys, idx) -> dict:
+        """Right-pad one batch into int64 arrays (tokenizer.pad does the same, several times slower)."""
+        if getattr(self.tokenizer, "padding_side", "right") != "right":
+            return dict(self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys}, return_tensors="np"))
+        width = max(len(enc["input_ids"][i]) for i in idx)
+        fill = {"input_ids": self.tokenizer.pad_token_id or 0,
+                "token_type_ids": getattr(self.tokenizer, "pad_token_type_id", 0)}
+        feats = {}
+        for k in keys:
+            arr = np.full((len(idx), width), fill.get(k, 0), dtype=np.int64)
+            for row, i in enumerate(idx):
+                seq = enc[k][i]
+                arr[row, : len(seq)] = seq
+            feats[k] = arr
+        return feats
+
     def index(self, label: str) -> int:
         return self.labels.index(label)
 
 
-def load(name_or_path=None, backend: str = "auto", max_length: int = 128, threads: int | None = None) -> NLIModel:
-    """Load an NLI cross-encoder once per process. None = the shipped model (models/nli-minilm)."""
+def load(name_or_path=None, backend: str = "auto", max_length: int = 128, threads: int | None = None,
+         fast: str = "auto") -> NLIModel:
+    """Load an NLI cross-encoder once per process. None = the shipped model (models/nli-minilm).
+    `fast`: the screening pass of predict(exact=False), one of FAST_CHOICES (see the module docstring)."""
     name, path = _resolve(name_or_path)
-    key = (name, backend, max_length, threads)
+    key = (name, backend, max_length, threads, fast)
     if key not in _CACHE:
-        _CACHE[key] = NLIModel(name, path, backend, max_length, threads)
+        _CACHE[key] = NLIModel(name, path, backend, max_length, threads, fast)
         log.info("loaded %r", _CACHE[key])
     return _CACHE[key]
