@@ -85,6 +85,10 @@ class Config:
     #: there, scores within ~0.03 of fp32 and ~0.01 of themselves across batches), else the int8 ONNX graph,
     #: else fp32; or "bf16" / "int8" / "fp32". It only screens: reported scores come from the exact pass
     nli_fast: str = "auto"
+    #: with a bf16 fast pass, only pairs whose fast score is at least nli_threshold - this are re-scored in
+    #: fp32 (bf16 stays within ~0.03 of fp32); the others keep their bf16 scores. The int8 pass, which
+    #: moves with its batch-mates by up to ~0.3, re-scores every pair past the screen
+    nli_exact_margin: float = 0.15
     #: ranking only: added to the score of pairs that share a named entity when sorting contradictions
     rank_entity_bonus: float = 0.1
     #: ranking only: added for a reply set right after the claim it answers ("X said A. Y, however, said B")

@@ -48,35 +48,60 @@ def pair_scores(model, a: list[str], b: list[str], config: Config, full=None):
     """The engine's NLI verdict on pairs (a[i], b[i]): probabilities a->b and b->a (rows of NaN where b->a
     was screened out), the combined contradiction score, and the view ("full" / "core") behind it.
     `full`: the full-view (a->b, b->a) probabilities when the caller already has them (no screen then)."""
-    c, e, n = (model.index(x) for x in ("contradiction", "entailment", "neutral"))
+    c = model.index("contradiction")
     screen = config.nli_reverse_min if config.nli_threshold >= config.nli_reverse_min else 0.0
-    exact = config.nli_exact
     if full is not None:
         ab, ba = full
     elif screen <= 0:
         # both directions in one call: predict() de-duplicates and length-sorts across all of them
-        probs = model.predict(list(zip(a, b)) + list(zip(b, a)), batch_size=config.nli_batch_size,
-                              show_progress=config.show_progress, exact=exact)
-        ab, ba = probs[: len(a)], probs[len(a):]
+        ab, ba = _both_ways(model, a, b, config, exact=config.nli_exact)
     else:
-        # a->b first (the fast graph); both ways again only where a->b is not clearly free of contradiction:
-        # b->a for about a tenth of the pairs, and, with nli_exact, exact a->b for the same pairs
+        # a->b first, with the fast pass; both ways only where a->b is not clearly free of contradiction
+        # (about a tenth of the pairs), and exactly where the result could be reported (_exact_where)
         ab = model.predict(list(zip(a, b)), batch_size=config.nli_batch_size, show_progress=config.show_progress)
         ba = np.full_like(ab, np.nan)
         again = np.flatnonzero(ab[:, c] >= screen)
-        if again.size and exact and model.has_exact:
-            probs = model.predict([(a[i], b[i]) for i in again] + [(b[i], a[i]) for i in again],
-                                  batch_size=config.nli_batch_size, show_progress=config.show_progress, exact=True)
-            ab[again], ba[again] = probs[: again.size], probs[again.size:]
-        elif again.size:
-            ba[again] = model.predict([(b[i], a[i]) for i in again], batch_size=config.nli_batch_size,
-                                      show_progress=config.show_progress)
+        if again.size:
+            ab[again], ba[again] = _exact_where(model, [a[i] for i in again], [b[i] for i in again], config,
+                                                ab[again])
     combined = COMBINE[config.nli_combine](ab[:, c], ba[:, c])
     combined = np.where(np.isnan(combined), ab[:, c], combined)  # screened out: a->b alone (below the screen)
     view = np.array(["full"] * len(a), dtype=object)
     if config.nli_core_view:
         ab, ba, combined = _core_view(model, a, b, ab, ba, combined, view, config)
     return ab, ba, combined, view
+
+
+def _both_ways(model, a, b, config: Config, exact: bool):
+    probs = model.predict(list(zip(a, b)) + list(zip(b, a)), batch_size=config.nli_batch_size,
+                          show_progress=config.show_progress and len(a) > 256, exact=exact)
+    return probs[: len(a)], probs[len(a):]
+
+
+def _exact_where(model, a, b, config: Config, ab_fast=None):
+    """Both directions of pairs (a[i], b[i]), exact wherever the combined score could reach the threshold.
+
+    Without Config.nli_exact (or a model whose one pass is already exact): the fast pass both ways. With a
+    bf16 fast pass (within ~0.03 of fp32, ~0.01 across batches): b->a fast, then fp32 both ways for the
+    pairs whose fast score is within `nli_exact_margin` of the threshold or above it. With the int8 pass,
+    whose scores move with their batch-mates by up to ~0.3: fp32 both ways for every pair."""
+    if not (config.nli_exact and model.has_exact):
+        if ab_fast is None:
+            return _both_ways(model, a, b, config, exact=False)
+        return ab_fast, model.predict(list(zip(b, a)), batch_size=config.nli_batch_size, show_progress=False)
+    if model.fast != "bf16":
+        return _both_ways(model, a, b, config, exact=True)
+    if ab_fast is None:
+        ab, ba = _both_ways(model, a, b, config, exact=False)
+    else:
+        ab = ab_fast.copy()
+        ba = model.predict(list(zip(b, a)), batch_size=config.nli_batch_size, show_progress=False)
+    c = model.index("contradiction")
+    close = np.flatnonzero(COMBINE[config.nli_combine](ab[:, c], ba[:, c])
+                           >= config.nli_threshold - config.nli_exact_margin)
+    if close.size:
+        ab[close], ba[close] = _both_ways(model, [a[i] for i in close], [b[i] for i in close], config, exact=True)
+    return ab, ba
 
 
 def _core_view(model, a, b, ab, ba, combined, view, config: Config):
@@ -90,9 +115,7 @@ def _core_view(model, a, b, ab, ba, combined, view, config: Config):
     if not rows:
         return ab, ba, combined
     ca, cb = [core.get(a[i], a[i]) for i in rows], [core.get(b[i], b[i]) for i in rows]
-    probs = model.predict(list(zip(ca, cb)) + list(zip(cb, ca)), batch_size=config.nli_batch_size,
-                          show_progress=False, exact=config.nli_exact)
-    cab, cba = probs[: len(rows)], probs[len(rows):]
+    cab, cba = _exact_where(model, ca, cb, config)
     c = model.index("contradiction")
     core_combined = COMBINE[config.nli_combine](cab[:, c], cba[:, c])
     rows = np.array(rows)
