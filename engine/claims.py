@@ -275,7 +275,10 @@ KEEP_PATHS = {"path=ccomp", "path=quote"}
 
 def _kept_by_rule(cue: Cue, features: list[str]) -> bool:
     # a table noun cue ("expressed concerns about", "raised fears that") is specific enough on its own
-    return cue.role not in ("learned", "weak") and (cue.kind == "light" or any(f in KEEP_PATHS for f in features[:3]))
+    # ... but a frame inside somebody's quotation ("Director Comey said my answers were truthful," Clinton said)
+    # is left to the frame filter: PolNeAR rarely annotates it
+    return cue.role not in ("learned", "weak") and (cue.kind == "light" or any(f in KEEP_PATHS for f in features[:3])
+                                                    and "cue_in_quote=True" not in features)
 
 
 def _bucket(n: int, edges=(1, 2, 3, 4, 6, 9, 14, 22, 35)) -> str:
@@ -467,8 +470,15 @@ def _subject(verb, depth: int = 0):
     return None
 
 
+_QUOTE_SPANS_CACHE: list = [None, None, ()]  # (doc, (start, end), spans) of the latest sentence asked about
+
+
 def _quote_spans(sent) -> list[tuple[int, int]]:
-    """Token spans strictly inside quotation marks within the sentence."""
+    """Token spans strictly inside quotation marks within the sentence (remembered for the latest sentence:
+    every candidate frame of a sentence asks)."""
+    cache = _QUOTE_SPANS_CACHE
+    if cache[0] is sent.doc and cache[1] == (sent.start, sent.end):
+        return cache[2]
     spans = []
     open_at = sent.start if _open_quote_at_end(sent.doc.text[:sent.start_char]) else None
     for tok in sent:
@@ -481,6 +491,7 @@ def _quote_spans(sent) -> list[tuple[int, int]]:
             open_at = None
     if open_at is not None and open_at < sent.end:
         spans.append((open_at, sent.end))
+    cache[:] = [sent.doc, (sent.start, sent.end), spans]
     return spans
 
 
@@ -619,6 +630,11 @@ def _whole_quote(sent, verb, span):
     """“A, that B,” X said: a content the parser found inside a quotation next to its cue is the quotation."""
     doc = sent.doc
     for qs, qe in _quote_spans(sent):
+        if (span[0] < qs - 2 and qe <= span[1] + 1 and 0 < verb.i - qe <= QUOTE_REACH
+                and doc[qs - 2].text in _LEAD_IN and not any(doc[k].text in _QUOTES for k in range(qe + 1, verb.i))):
+            # "Neither man was impressed by Mrs. Clinton - ''Born with a silver spoon,'' Mr. Elkins said": the
+            # writer's lead-in before the dash is not the speaker's
+            return _trim(doc, qs, qe)
         if not (qs <= span[0] and span[1] <= qe + 1) or qs <= verb.i < qe:
             continue
         near = 0 < verb.i - qe <= QUOTE_REACH or 0 < qs - verb.i <= QUOTE_REACH
@@ -630,15 +646,8 @@ def _whole_quote(sent, verb, span):
     return span
 
 
-def _end_at_quote(doc, span, sent):
-    """X said "A," but in fact B: a content that opens with a quotation ends where the quotation does."""
-    for qs, qe in _quote_spans(sent):
-        if qs == span[0] and qe < span[1] - 1 and any(not doc[k].is_punct for k in range(qe + 1, span[1])):
-            return _trim(doc, qs, qe)
-    return span
-
-
 #: how far (tokens) a cue may sit from the quotation it introduces for _whole_quote
+_LEAD_IN = {":", "-", "--", "\u2014", "\u2013"}
 QUOTE_REACH = 10
 
 

@@ -319,3 +319,62 @@ def test_questions_are_kept_only_for_the_attribution_view():
     kept = claims.extract(docs, config, keep_questions=True)
     assert kept.height == 1 and kept["speaker"][0].endswith("Al Cardenas")
     assert kept["content"][0].endswith("how much worse could it get?")
+
+
+def test_quotation_continues_the_quoting_claim_not_a_later_aside():
+    # PolNeAR train (wash-post, Mar 2016): "referring to Cruz" is a frame of its own, but the next quotation
+    # continues what Trump said (PolNeAR: one attribution over all three quoted sentences)
+    text = ('"Just for the record, I have won 10 [states]. He has won three or four," Trump said, referring to Cruz. '
+            '"Last week, in fact, on Tuesday, I was a half a million votes higher than him. I was a million votes '
+            'higher than Marco, one million votes. That\'s a lot of votes."')
+    table = _claims_of(text)
+    first = one(table, "He has won three or four", speaker="Trump")
+    rest = one(table, "Last week, in fact")
+    assert rest["continues"] == first["claim_id"] and rest["speaker"] == "Trump"
+
+
+def test_quotation_goes_on_after_an_ellipsis_split_into_sentences():
+    # PolNeAR train (wash-post, Mar 2016): spaCy ends a sentence after 'Absolutely. . . .'
+    text = ('Sanders said: "Absolutely. . . . One of the most significant reasons for the 40-year decline in the '
+            'middle class is that the rights of workers to collectively bargain for better wages and benefits have '
+            'been severely undermined. It\'s time for low-wage workers, including caregivers, to organize."')
+    row = one(_claims_of(text), "Absolutely", speaker="Sanders")
+    assert row["content"].rstrip(".").endswith("to organize")
+
+
+def test_reporting_participle_is_cut_from_the_content_and_speaks_for_the_speaker():
+    # PolNeAR train (politico, Dec 2015): PolNeAR's content of "said" ends before ", insisting that"
+    text = ("Carson said he plans to preview a strategy for Libya after Christmas, insisting that U.S. leaders and "
+            "even his GOP rivals are too concerned about the Islamic State’s actions in Iraq and Syria, failing to "
+            "see the threat the group poses elsewhere.")
+    row = one(_claims_of(text), "he plans to preview", speaker="Carson")
+    assert row["content"] == "he plans to preview a strategy for Libya after Christmas"
+    text = ("Reached by POLITICO, Bennett denied the notion that a campaign shakeup is coming, explaining that he "
+            "was unaware of Carson’s interview because he was “taking a day off.”")
+    assert one(_claims_of(text), "he was unaware of Carson")["speaker"] == "Bennett"
+
+
+def test_aside_inside_a_quotation_is_quoted_whole():
+    # PolNeAR train (nyt, Nov 2015): a trailing ", which ..." is cut from reported speech, not from a quotation
+    text = ("''People turn to Facebook to check on loved ones and get updates, which is why we created Safety Check "
+            "and why we have activated it for people in Paris,'' Ms. White said.")
+    row = one(_claims_of(text), "People turn to Facebook")
+    assert row["content"].endswith("for people in Paris")
+
+
+def test_writers_lead_in_before_a_quotation_is_not_the_speakers():
+    # PolNeAR train (nyt, Sep 2016): PolNeAR's content is only the quotation after the dash
+    text = ("Neither man was impressed by Mrs. Clinton - ''Born with a silver spoon in her mouth,'' Mr. Elkins said "
+            "- but they couldn't bring themselves to back Mr. Trump.")
+    row = one(_claims_of(text), "silver spoon", speaker="Mr. Elkins")
+    assert row["content"] == "Born with a silver spoon in her mouth"
+
+
+def test_frame_inside_somebodys_quotation_is_left_to_the_frame_filter():
+    # PolNeAR train (wash-post, Aug 2016): PolNeAR annotates Clinton's quotation, not Comey's frame inside it
+    text = ('"I was pointing out in both of those instances that Director Comey had said that my answers in my FBI '
+            'interview were truthful, that\'s really the bottom line here," Clinton said.')
+    table = _claims_of(text)
+    assert one(table, "my answers in my FBI interview", speaker="Clinton")["content"].startswith("I was pointing")
+    assert table.filter(pl.col("speaker").str.contains("Comey")).height == 0
+
