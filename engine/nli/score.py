@@ -49,27 +49,41 @@ def pair_scores(model, a: list[str], b: list[str], config: Config, full=None):
     was screened out), the combined contradiction score, and the view ("full" / "core") behind it.
     `full`: the full-view (a->b, b->a) probabilities when the caller already has them (no screen then)."""
     c = model.index("contradiction")
-    screen = config.nli_reverse_min if config.nli_threshold >= config.nli_reverse_min else 0.0
+    screen = _screen_level(config)
     if full is not None:
         ab, ba = full
     elif screen <= 0:
         # both directions in one call: predict() de-duplicates and length-sorts across all of them
         ab, ba = _both_ways(model, a, b, config, exact=config.nli_exact)
     else:
-        # a->b first, with the fast pass; both ways only where a->b is not clearly free of contradiction
-        # (about a tenth of the pairs), and exactly where the result could be reported (_exact_where)
-        ab = model.predict(list(zip(a, b)), batch_size=config.nli_batch_size, show_progress=config.show_progress)
-        ba = np.full_like(ab, np.nan)
-        again = np.flatnonzero(ab[:, c] >= screen)
-        if again.size:
-            ab[again], ba[again] = _exact_where(model, [a[i] for i in again], [b[i] for i in again], config,
-                                                ab[again])
-    combined = COMBINE[config.nli_combine](ab[:, c], ba[:, c])
-    combined = np.where(np.isnan(combined), ab[:, c], combined)  # screened out: a->b alone (below the screen)
+        ab, ba = _screened(model, a, b, config, screen, config.show_progress)
+    combined = _combined(ab[:, c], ba[:, c], config)
     view = np.array(["full"] * len(a), dtype=object)
     if config.nli_core_view:
         ab, ba, combined = _core_view(model, a, b, ab, ba, combined, view, config)
     return ab, ba, combined, view
+
+
+def _screened(model, a, b, config: Config, screen: float, progress: bool = False):
+    """a->b first, with the fast pass; both ways only where a->b is not clearly free of contradiction (about a
+    tenth of the pairs; b->a stays NaN for the others), and exactly where the result could be reported."""
+    c = model.index("contradiction")
+    ab = model.predict(list(zip(a, b)), batch_size=config.nli_batch_size, show_progress=progress)
+    ba = np.full_like(ab, np.nan)
+    again = np.flatnonzero(ab[:, c] >= screen)
+    if again.size:
+        ab[again], ba[again] = _exact_where(model, [a[i] for i in again], [b[i] for i in again], config, ab[again])
+    return ab, ba
+
+
+def _screen_level(config: Config) -> float:
+    """a->b contradiction below which b->a is not scored (0: no screen, when the threshold is below it)."""
+    return config.nli_reverse_min if config.nli_threshold >= config.nli_reverse_min else 0.0
+
+
+def _combined(ab_c, ba_c, config: Config):
+    combined = COMBINE[config.nli_combine](ab_c, ba_c)
+    return np.where(np.isnan(combined), ab_c, combined)  # screened out: a->b alone (below the screen)
 
 
 def _both_ways(model, a, b, config: Config, exact: bool):
@@ -115,9 +129,10 @@ def _core_view(model, a, b, ab, ba, combined, view, config: Config):
     if not rows:
         return ab, ba, combined
     ca, cb = [core.get(a[i], a[i]) for i in rows], [core.get(b[i], b[i]) for i in rows]
-    cab, cba = _exact_where(model, ca, cb, config)
+    screen = _screen_level(config)
+    cab, cba = _screened(model, ca, cb, config, screen) if screen > 0 else _exact_where(model, ca, cb, config)
     c = model.index("contradiction")
-    core_combined = COMBINE[config.nli_combine](cab[:, c], cba[:, c])
+    core_combined = _combined(cab[:, c], cba[:, c], config)
     rows = np.array(rows)
     better = core_combined > combined[rows]
     ab, ba, combined = ab.copy(), ba.copy(), combined.copy()
