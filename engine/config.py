@@ -77,9 +77,9 @@ class Config:
     #: also score a denial's core (its main clause without qualifiers) against the claim it answers and keep
     #: the stronger view (engine.nli.views); the pair's `view` column says which one was used
     nli_core_view: bool = True
-    #: re-score the pairs that pass the screen (a->b >= nli_reverse_min) with the model's fp32 graph, both
-    #: ways: the int8 graph quantises activations per batch, so its scores move with their batch-mates (by
-    #: more than 0.1 for ~5% of news pairs); every reported score is then exact and reproducible
+    #: re-score the pairs that could be reported with the model's fp32 pass, both ways: the int8 graph
+    #: quantises activations per batch, so its scores move with their batch-mates (by more than 0.1 for ~5%
+    #: of news pairs; bf16 by ~0.01); every reported score is then exact and reproducible
     nli_exact: bool = True
     #: the fast first pass (a->b of every candidate): "auto" = bf16 on CPUs with AMX-BF16 (about 2x fp32
     #: there, scores within ~0.03 of fp32 and ~0.01 of themselves across batches), else the int8 ONNX graph,
