@@ -500,6 +500,9 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
     if len(comps) > 1 and any(c.i > verb.i for c in comps):
         comps = [c for c in comps if c.i > verb.i]  # "The story never ran; X argued the piece ..."
+        # 'He said that he was "comfortable," The Post reported': the trailing frame is not part of the content
+        comps = [c for c in comps if not (c.left_edge.i > verb.i + 1 and verb.doc[c.left_edge.i - 1].is_punct
+                                          and c.lemma_.lower() in load().verbs)] or comps
     if cue.role in ("belief", "intention", "speech", "learned") and not comps:
         comps = [c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i]
         if comps:
@@ -542,6 +545,11 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
         if preps:
             best = max(preps, key=lambda c: c.right_edge.i - c.i)
             return best.i + 1, best.right_edge.i + 1
+    # 'X said, adding: "B."': a quotation opening right after a secondary cue is its content (after a main
+    # verb, PolNeAR keeps the clause before it too: 'Of the scrutiny, he said, "It's a little much."')
+    for qs, qe in _quote_spans(sent) if verb.dep_ in ("advcl", "conj", "xcomp") else ():
+        if qs - 1 > verb.i and all(doc_tok.is_punct for doc_tok in verb.doc[verb.i + 1:qs - 1]) and qs - verb.i <= 3:
+            return qs, qe
     # "Y, X said": the cue hangs off the content's verb
     head = verb.head
     if verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and head is not verb and (
@@ -612,6 +620,8 @@ def _bridge_quotes(sent, verb, subject, span):
     """“A,” X said, “B.”: one quotation interrupted by its frame. Returns ((start of A, end of B), frame
     token span) when the frame sits between two quotations and the content is one of them."""
     quotes = _quote_spans(sent)
+    if verb.dep_ in ("advcl", "conj", "xcomp"):
+        return None  # 'X said, adding: "B."': only the main frame interrupts a quotation
     for (a0, a1), (b0, b1) in zip(quotes, quotes[1:]):
         if not (a1 < verb.i < b0 and a1 < subject.i < b0) or b0 - a1 > 16:
             continue
@@ -1058,13 +1068,15 @@ def _quote_forward(text: str, pos: int, block_end: int) -> int | None:
 
 def document_claims(doc_id: str, text: str, source: str | None, published: str | None, parsed,
                     config: Config, lex: Lexicon, aliases: dict[str, str], keep_reports: bool = False,
-                    keep_questions: bool = False) -> list[dict]:
+                    keep_questions: bool = False, outermost: bool = False) -> list[dict]:
     """Claims of one document from its parsed blocks [(block_start, block_end, spacy Doc)] in order.
 
     keep_reports: also keep outer reporting frames ("..., the AP reported") as claims of their own
     (the attribution evaluation does; the engine names the reporter in `reported_by` instead).
     keep_questions: also keep attributed questions (the attribution evaluation does: PolNeAR annotates
     them; the engine drops them because a question asserts nothing NLI could contradict).
+    outermost: of two nested frames ('He said ... that he was "very comfortable," The Post reported') keep only
+    the outer one, as PolNeAR does (no attribution of PolNeAR lies inside another's content); the engine keeps both.
     """
     state = DocState()
     rows: list[dict] = []
@@ -1133,6 +1145,11 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                 if not keep_reports and frame.role == "report" and any(
                         found[k] is frame for k in has_inner):
                     continue
+                if outermost and frame.nested_in is not None:
+                    outer = found[frame.nested_in]
+                    mutual = outer.nested_in is not None and found[outer.nested_in] is frame
+                    if not mutual and any(outer is other for other, _, _ in kept):
+                        continue
                 row = _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker,
                            published, config, lex, aliases, emitted, keep_questions)
                 if row is not None:
@@ -1391,10 +1408,10 @@ def parse_documents(texts: list[str], config: Config, progress: bool = False):
 
 
 def extract(documents: pl.DataFrame, config: Config, keep_reports: bool = False,
-            keep_questions: bool = False) -> pl.DataFrame:
+            keep_questions: bool = False, outermost: bool = False) -> pl.DataFrame:
     """Claims of every document (engine.schema.CLAIMS plus the extra columns described above).
 
-    keep_reports, keep_questions: the attribution evaluation's view (see document_claims)."""
+    keep_reports, keep_questions, outermost: the attribution evaluation's view (see document_claims)."""
     schema = {**CLAIMS, **_EXTRA}
     if documents is None or documents.height == 0:
         return conform(None, schema)
@@ -1408,7 +1425,7 @@ def extract(documents: pl.DataFrame, config: Config, keep_reports: bool = False,
     rows: list[dict] = []
     for k, parsed in parse_documents(texts, config, progress):
         rows += document_claims(ids[k], texts[k], sources[k], dates[k], parsed, config, lex, aliases, keep_reports,
-                                keep_questions)
+                                keep_questions, outermost)
     if not rows:
         return conform(None, schema)
     frame = pl.DataFrame(rows, schema={name: schema[name] for name in rows[0]})

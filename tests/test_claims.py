@@ -378,3 +378,25 @@ def test_frame_inside_somebodys_quotation_is_left_to_the_frame_filter():
     assert one(table, "my answers in my FBI interview", speaker="Clinton")["content"].startswith("I was pointing")
     assert table.filter(pl.col("speaker").str.contains("Comey")).height == 0
 
+
+
+def test_attribution_view_keeps_the_outermost_of_nested_frames():
+    # PolNeAR train (nyt, Jun 2016): PolNeAR annotates "The Post reported" (content: "He said ... behaviors,")
+    # and no attribution inside another's content; the engine keeps both frames
+    text = ("He said at a Post-sponsored tech conference that he was ''very, very comfortable with all of Amazon's "
+            "approaches and behaviors,'' The Post reported.")
+    docs = documents({"t": text})
+    config = Config(show_progress=False, include_unattributed=False)
+    both = claims.extract(docs, config, keep_reports=True)
+    assert set(both["cue"]) == {"said", "reported"}
+    outer = claims.extract(docs, config, keep_reports=True, outermost=True)
+    assert outer["cue"].to_list() == ["reported"] and outer["speaker"][0] == "The Post"
+    assert outer["content"][0].startswith("He said at a Post-sponsored")
+
+
+def test_quotation_after_adding_is_its_content():
+    # PolNeAR train (wash-post, Apr 2016): PolNeAR's content of "adding:" is the second quotation only
+    text = ('"I have tremendous respect for Governor Mike Pence. He has been an incredible leader for the state of '
+            'Indiana," Cruz said, adding: "I would enthusiastically welcome his support."')
+    row = one(_claims_of(text), "welcome his support", cue="adding")
+    assert row["content"] == "I would enthusiastically welcome his support" and row["speaker"] == "Cruz"
