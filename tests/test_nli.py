@@ -231,6 +231,16 @@ def test_fast_pass_only_screens_reported_scores_are_fp32(shipped, fast):
     assert reported.join(screened.filter(pl.col("score") >= 0.5), on=["claim_a", "claim_b"]).height == reported.height
 
 
+def test_auto_fast_pass_follows_the_cpu(shipped):
+    """bf16 only where the CPU has AMX-BF16 tiles (emulated bf16 elsewhere is slower than fp32); else the
+    shipped model's int8 graph."""
+    from engine.nli.model import cpu_has_amx_bf16
+
+    flags = next((l.split() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")), [])
+    assert cpu_has_amx_bf16() == ("amx_bf16" in flags)
+    assert shipped.fast == ("bf16" if cpu_has_amx_bf16() else "int8")
+
+
 def test_unknown_fast_pass_is_a_config_error():
     from engine import nli
     from engine.errors import ConfigError
