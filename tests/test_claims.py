@@ -400,3 +400,14 @@ def test_quotation_after_adding_is_its_content():
             'Indiana," Cruz said, adding: "I would enthusiastically welcome his support."')
     row = one(_claims_of(text), "welcome his support", cue="adding")
     assert row["content"] == "I would enthusiastically welcome his support" and row["speaker"] == "Cruz"
+
+
+def test_large_batches_parse_in_two_processes_with_the_same_claims(sample, monkeypatch):
+    """Above PARALLEL_MIN_CHARS spaCy parses in one worker per core; the claims must not change."""
+    texts = sample["texts"]
+    config = Config(show_progress=False, include_unattributed=False, threads=2)
+    assert claims.parse_processes(list(texts.values()), config) == 1  # a small batch stays in-process
+    monkeypatch.setattr(claims, "PARALLEL_MIN_CHARS", 1)
+    assert claims.parse_processes(list(texts.values()), config) == 2
+    parallel = claims.extract(documents(texts, "outlet"), config)
+    assert parallel.height > 0 and parallel.equals(sample["claims"])
