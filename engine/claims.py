@@ -592,9 +592,9 @@ def _drop_trailing_clause(doc, i: int, j: int, quotes=()) -> tuple[int, int]:
     """Cut a non-restrictive clause at the end of a content span: "..., which are issued to ...",
     "..., when Carter faced ...", or a reporting participle: "..., citing X", "...," citing X. PolNeAR (and NLI)
     take the proposition without the aside; but not inside
-    a quotation (`quotes`: token spans), which is quoted whole ("..., which is why we created Safety Check")."""
-    if any(qs <= i and j <= qe + 1 for qs, qe in quotes):
-        return i, j
+    a quoted sentence (`quotes`: token spans), which is quoted whole ("..., which is why we created Safety Check")."""
+    if any(qs <= i and j <= qe + 1 and doc[qs].text[:1].isupper() for qs, qe in quotes):
+        return i, j  # a quoted sentence, not a quoted fragment of reported speech
     cues = load().verbs
     for k in range(i + 3, j - 1):
         if doc[k].text != ",":
