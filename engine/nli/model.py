@@ -134,7 +134,7 @@ class NLIModel:
         self.name, self.path, self.max_length, self.threads = name, path, max_length, threads
         self.tokenizer, config = self._load_tokenizer_config(name)
         self.labels = _labels(config)
-        self.exact_path, self._exact_session = None, None
+        self.exact_path, self._sessions = None, {}
         onnx = onnx_file(path)
         shipped = path is not None and path.resolve() == SHIPPED_DIR.resolve()
         if backend in ("auto", "onnx") and shipped and (onnx is None or onnx_file(path, (EXACT_FILE,)) is None):
@@ -154,6 +154,8 @@ class NLIModel:
         self.backend = backend
         self.fast = self._choose_fast(fast)
         self._bf16_model = self._load_torch(name, bf16=True) if self.fast == "bf16" else None
+        if backend == "onnx":  # open, at load time, the graph this model will run first (a broken file fails here)
+            self._session(exact=self.fast == "bf16")
 
     def __repr__(self):
         return f"NLIModel({self.name!r}, backend={self.backend!r}, fast={self.fast!r}, labels={self.labels})"
@@ -204,8 +206,6 @@ class NLIModel:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.intra_op_num_threads = self.threads or min(os.cpu_count() or 1, 8)
         opts.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(onnx), opts, providers=["CPUExecutionProvider"])
-        self.onnx_inputs = [i.name for i in self.session.get_inputs()]
         self.onnx_path = onnx
         exact = onnx_file(self.path, (EXACT_FILE,))
         self.exact_path = exact if exact is not None and exact != onnx else None
@@ -218,20 +218,22 @@ class NLIModel:
         return self.fast != "fp32"
 
     def _session(self, exact: bool):
-        if not exact and self.fast == "int8" or self.exact_path is None:
-            return self.session
-        if self._exact_session is None:
+        """The ONNX Runtime session of the int8 graph (the fast pass when fast == "int8") or of the fp32 graph,
+        opened on first use: with a bf16 fast pass the int8 graph is never loaded."""
+        path = self.onnx_path if self.exact_path is None or (not exact and self.fast == "int8") else self.exact_path
+        if path not in self._sessions:
             import onnxruntime as ort
 
-            self._exact_session = ort.InferenceSession(str(self.exact_path), self._session_options,
-                                                       providers=["CPUExecutionProvider"])
-        return self._exact_session
+            self._sessions[path] = ort.InferenceSession(str(path), self._session_options,
+                                                        providers=["CPUExecutionProvider"])
+        return self._sessions[path]
 
     def _logits(self, feats: dict, exact: bool = False) -> np.ndarray:
         torch_model = self._bf16_model if not exact and self.fast == "bf16" else (
             self.model if self.backend == "torch" else None)
         if torch_model is None:
-            return self._session(exact).run(None, {k: feats[k].astype(np.int64) for k in self.onnx_inputs})[0]
+            session = self._session(exact)
+            return session.run(None, {i.name: feats[i.name].astype(np.int64) for i in session.get_inputs()})[0]
         import torch
 
         with torch.inference_mode():
