@@ -49,14 +49,7 @@ def pair_scores(model, a: list[str], b: list[str], config: Config, full=None):
     was screened out), the combined contradiction score, and the view ("full" / "core") behind it.
     `full`: the full-view (a->b, b->a) probabilities when the caller already has them (no screen then)."""
     c = model.index("contradiction")
-    screen = _screen_level(config)
-    if full is not None:
-        ab, ba = full
-    elif screen <= 0:
-        # both directions in one call: predict() de-duplicates and length-sorts across all of them
-        ab, ba = _both_ways(model, a, b, config, exact=config.nli_exact)
-    else:
-        ab, ba = _screened(model, a, b, config, screen, config.show_progress)
+    ab, ba = full if full is not None else _screened(model, a, b, config, config.show_progress)
     combined = _combined(ab[:, c], ba[:, c], config)
     view = np.array(["full"] * len(a), dtype=object)
     if config.nli_core_view:
@@ -64,9 +57,13 @@ def pair_scores(model, a: list[str], b: list[str], config: Config, full=None):
     return ab, ba, combined, view
 
 
-def _screened(model, a, b, config: Config, screen: float, progress: bool = False):
+def _screened(model, a, b, config: Config, progress: bool = False):
     """a->b first, with the fast pass; both ways only where a->b is not clearly free of contradiction (about a
-    tenth of the pairs; b->a stays NaN for the others), and exactly where the result could be reported."""
+    tenth of the pairs; b->a stays NaN for the others), and exactly where the result could be reported.
+    Without a screen (see _screen_level), both ways for every pair."""
+    screen = _screen_level(config)
+    if screen <= 0:
+        return _exact_where(model, a, b, config)
     c = model.index("contradiction")
     ab = model.predict(list(zip(a, b)), batch_size=config.nli_batch_size, show_progress=progress)
     ba = np.full_like(ab, np.nan)
@@ -87,6 +84,7 @@ def _combined(ab_c, ba_c, config: Config):
 
 
 def _both_ways(model, a, b, config: Config, exact: bool):
+    # both directions in one call: predict() de-duplicates and length-sorts across all of them
     probs = model.predict(list(zip(a, b)) + list(zip(b, a)), batch_size=config.nli_batch_size,
                           show_progress=config.show_progress and len(a) > 256, exact=exact)
     return probs[: len(a)], probs[len(a):]
@@ -99,17 +97,16 @@ def _exact_where(model, a, b, config: Config, ab_fast=None):
     bf16 fast pass (within ~0.03 of fp32, ~0.01 across batches): b->a fast, then fp32 both ways for the
     pairs whose fast score is within `nli_exact_margin` of the threshold or above it. With the int8 pass,
     whose scores move with their batch-mates by up to ~0.3: fp32 both ways for every pair."""
-    if not (config.nli_exact and model.has_exact):
-        if ab_fast is None:
-            return _both_ways(model, a, b, config, exact=False)
-        return ab_fast, model.predict(list(zip(b, a)), batch_size=config.nli_batch_size, show_progress=False)
-    if model.fast != "bf16":
+    exact = config.nli_exact and model.has_exact
+    if exact and model.fast != "bf16":
         return _both_ways(model, a, b, config, exact=True)
     if ab_fast is None:
         ab, ba = _both_ways(model, a, b, config, exact=False)
     else:
         ab = ab_fast.copy()
         ba = model.predict(list(zip(b, a)), batch_size=config.nli_batch_size, show_progress=False)
+    if not exact:
+        return ab, ba
     c = model.index("contradiction")
     close = np.flatnonzero(COMBINE[config.nli_combine](ab[:, c], ba[:, c])
                            >= config.nli_threshold - config.nli_exact_margin)
@@ -129,8 +126,7 @@ def _core_view(model, a, b, ab, ba, combined, view, config: Config):
     if not rows:
         return ab, ba, combined
     ca, cb = [core.get(a[i], a[i]) for i in rows], [core.get(b[i], b[i]) for i in rows]
-    screen = _screen_level(config)
-    cab, cba = _screened(model, ca, cb, config, screen) if screen > 0 else _exact_where(model, ca, cb, config)
+    cab, cba = _screened(model, ca, cb, config)
     c = model.index("contradiction")
     core_combined = _combined(cab[:, c], cba[:, c], config)
     rows = np.array(rows)
