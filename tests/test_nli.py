@@ -266,3 +266,18 @@ def test_core_view_finds_a_denial_that_brings_its_own_qualifiers(shipped):
     without = nli.score_pairs(claims, cands, config.replace(nli_core_view=False)).row(0, named=True)
     assert without["view"] == "full" and with_core["view"] == "core"
     assert with_core["score"] >= 0.8 > 0.5 > without["score"]
+
+
+def test_importing_engine_caps_onednn_kernel_cache_unless_the_user_set_it():
+    """oneDNN reads ONEDNN_PRIMITIVE_CACHE_CAPACITY once; engine/__init__.py sets it before torch runs."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import os, engine; print(os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'])"
+    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    root = str(Path(__file__).resolve().parents[1])
+    ours = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True)
+    theirs = subprocess.run([sys.executable, "-c", code], env={**env, "ONEDNN_PRIMITIVE_CACHE_CAPACITY": "512"},
+                            cwd=root, capture_output=True, text=True)
+    assert (ours.stdout.strip(), theirs.stdout.strip()) == ("16", "512")
