@@ -74,6 +74,8 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
                         "else int8 ONNX, else fp32); reported scores always come from fp32")
     g.add_argument("--embedding-model", help="sentence-transformers model name or folder (default: bundled "
                                              "all-MiniLM-L6-v2)")
+    g.add_argument("--embedding-precision", choices=["auto", "bf16", "fp32"], default=d.embedding_precision,
+                   help="embedding precision (default auto: bf16 on CPUs with AMX, else fp32)")
     g.add_argument("--aliases", help="extra alias table (CSV: alias,actor,parent,kind) to merge or rename actors")
     g.add_argument("--since", help="only claims published on or after this date (YYYY-MM-DD)")
     g.add_argument("--until", help="only claims published on or before this date (YYYY-MM-DD)")
@@ -123,7 +125,8 @@ def _config_from(args) -> Config:
     return Config().replace(
         nli_threshold=args.threshold, top_k=args.top_k, min_similarity=args.min_similarity,
         entity_blocking=not args.no_entity_blocking, nli_model=args.nli_model, nli_backend=args.nli_backend,
-        nli_fast=args.nli_fast, embedding_model=args.embedding_model, aliases_path=args.aliases, backend=args.backend,
+        nli_fast=args.nli_fast, embedding_model=args.embedding_model, embedding_precision=args.embedding_precision,
+        aliases_path=args.aliases, backend=args.backend,
         threads=args.threads, strict=args.strict, show_progress=not args.no_progress,
     )
 

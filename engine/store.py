@@ -358,7 +358,7 @@ class Store:
         so a claim whose model text changes is never served a stale vector)."""
         from engine import embed
 
-        model = config.embedding_model or "default"
+        model = embed.model_key(config)  # bf16 and fp32 vectors are kept apart
         keys = [_text_key(t) for t in texts]
         stored = self._read(con, "SELECT text_key, vector FROM embeddings WHERE model = ?", [model])
         have = dict(zip(stored["text_key"].to_list(), stored["vector"].to_list()))

@@ -44,6 +44,31 @@ def test_embeddings_are_normalised_and_cached():
     assert embed.encode([], config).shape == (0, 384)
 
 
+def test_bf16_embeddings_do_not_depend_on_batch_mates_and_stay_close_to_fp32():
+    """Config.embedding_precision: bf16 runs fixed batch shapes (engine.bf16), so a text's vector is the same
+    alone or among others; fp32 and bf16 vectors are cached and stored apart."""
+    texts = [s[2] for s in SENTENCES]
+    bf = Config(show_progress=False, embedding_precision="bf16")
+    fp = Config(show_progress=False, embedding_precision="fp32")
+    assert embed.precision(bf) == "bf16" and embed.model_key(bf) != embed.model_key(fp)
+    together = embed._encode_bf16(texts, bf)
+    assert np.array_equal(embed._encode_bf16(texts[3:4], bf)[0], together[3])
+    assert np.array_equal(embed._encode_bf16(texts[::-1], bf)[::-1], together)
+    exact = embed.encode(texts, fp)
+    assert np.abs(together - exact).max() < 0.01 and np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    assert np.abs(together @ together.T - exact @ exact.T).max() < 0.02
+    assert np.array_equal(embed.encode(texts, bf), together)
+
+
+def test_unknown_embedding_precision_is_a_config_error():
+    import pytest
+
+    from engine.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="embedding_precision"):
+        embed.encode(["a text"], Config(show_progress=False, embedding_precision="fp8"))
+
+
 def test_blocking_pairs_related_claims_only():
     claims = _claims()
     vectors = embed.encode(claims["content"].to_list(), Config(show_progress=False))

@@ -5,7 +5,8 @@ model, by name or path) and ONNX Runtime (the project's exported file, see engin
 
 Two passes: `predict(exact=True)` runs fp32 (scores that do not depend on batch-mates);
 `predict(exact=False)` runs the model's *fast* pass, which the engine uses only to screen pairs: bf16 on CPUs
-with AMX tiles (torch/oneDNN; ~2x fp32 there), else the int8 ONNX graph when one is exported, else fp32.
+with AMX tiles (torch/oneDNN; ~2x fp32 there; fixed batch shapes, see engine.bf16), else the int8 ONNX graph
+when one is exported, else fp32.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import bf16
+from engine.bf16 import cpu_has_amx_bf16  # noqa: F401 - part of this module's API
 from engine.config import MODELS_DIR
 from engine.errors import ModelError
 
@@ -84,19 +87,6 @@ def onnx_file(path: Path | None, names=ONNX_FILES) -> Path | None:
                 continue
             return f
     return None
-
-
-def cpu_has_amx_bf16() -> bool:
-    """True when the CPU advertises AMX bf16 tiles (Linux /proc/cpuinfo): oneDNN then runs bf16 matmuls on
-    them, and a bf16 pass beats the int8 graph; without AMX, bf16 is emulated and slower than fp32."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return "amx_bf16" in line.split()
-    except OSError:
-        pass
-    return False
 
 
 def _export_shipped(path: Path) -> Path | None:
@@ -255,17 +245,9 @@ class NLIModel:
         enc = self.tokenizer([p for p, _ in unique], [h for _, h in unique], truncation=True,
                              max_length=self.max_length)
         keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
-        order = np.argsort([len(x) for x in enc["input_ids"]], kind="stable")
         probs = np.zeros((len(unique), len(self.labels)), dtype=np.float32)
-        starts = range(0, len(order), batch_size)
-        if show_progress:
-            from tqdm import tqdm
-
-            starts = tqdm(starts, desc="nli", unit="batch")
-        for s in starts:
-            idx = order[s:s + batch_size]
-            feats = self._pad(enc, keys, idx)
-            logits = self._logits(feats, exact)
+        for idx, feats in self._batches(enc, keys, batch_size, exact, show_progress):
+            logits = self._logits(feats, exact)[: len(idx)]
             logits = logits - logits.max(axis=1, keepdims=True)
             e = np.exp(logits)
             probs[idx] = e / e.sum(axis=1, keepdims=True)
@@ -273,21 +255,34 @@ class NLIModel:
             out[i] = probs[where[p]]
         return out
 
-    def _pad(self, enc, keys, idx) -> dict:
-        """Right-pad one batch into int64 arrays (tokenizer.pad does the same, several times slower)."""
-        if getattr(self.tokenizer, "padding_side", "right") != "right":
-            return dict(self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys}, return_tensors="np"))
-        width = max(len(enc["input_ids"][i]) for i in idx)
+    def _batches(self, enc, keys, batch_size: int, exact: bool, show_progress: bool):
+        """(item indices, padded features) per batch, shortest first. The bf16 pass runs fixed shapes
+        (engine.bf16), so a pair's fast score does not depend on its batch-mates either."""
+        lengths = [len(x) for x in enc["input_ids"]]
+        right = getattr(self.tokenizer, "padding_side", "right") == "right"
         fill = {"input_ids": self.tokenizer.pad_token_id or 0,
                 "token_type_ids": getattr(self.tokenizer, "pad_token_type_id", 0)}
-        feats = {}
-        for k in keys:
-            arr = np.full((len(idx), width), fill.get(k, 0), dtype=np.int64)
-            for row, i in enumerate(idx):
-                seq = enc[k][i]
-                arr[row, : len(seq)] = seq
-            feats[k] = arr
-        return feats
+        if not exact and self.fast == "bf16" and right:
+            plan = list(bf16.batches(lengths, batch_size, limit=self.max_length))
+        else:
+            order = np.argsort(lengths, kind="stable")
+            plan = [(order[s:s + batch_size], None) for s in range(0, len(order), batch_size)]
+        if show_progress:
+            from tqdm import tqdm
+
+            plan = tqdm(plan, desc="nli", unit="batch")
+        for idx, width in plan:
+            if width is not None:  # fixed shape: batch_size rows, the bucket's width
+                yield idx, bf16.pad({k: enc[k] for k in keys}, idx, width, batch_size, fill)
+            else:
+                yield idx, self._pad(enc, keys, idx, fill, right)
+
+    def _pad(self, enc, keys, idx, fill: dict, right: bool) -> dict:
+        """Right-pad one batch to its longest item (tokenizer.pad does the same, several times slower)."""
+        if not right:
+            return dict(self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys}, return_tensors="np"))
+        width = max(len(enc["input_ids"][i]) for i in idx)
+        return bf16.pad({k: enc[k] for k in keys}, idx, width, len(idx), fill)
 
     def index(self, label: str) -> int:
         return self.labels.index(label)
