@@ -9,10 +9,10 @@
 import os
 
 # oneDNN (torch's CPU kernels) caches a compiled primitive per input shape, up to 1,024 of them (~0.5 MB each on
-# AMX CPUs). The bf16 passes run few shapes (engine.bf16: fixed rows, lengths in steps of 16; ~100 primitives for
-# NLI and embeddings together), so 128 keeps them all warm (re-compiling cost ~20% of NLI throughput) without the
+# AMX CPUs). The bf16 passes run few shapes (engine.bf16: fixed rows, 12 NLI and 16 embedding lengths, a handful
+# of primitives each), so 256 keeps them all warm (re-compiling cost ~20% of NLI throughput) without the
 # default's memory. Read once, when torch first runs a kernel, so it is set here; a value the user set wins.
-os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "128")
+os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256")
 
 from engine.analysis import Analysis  # noqa: E402
 from engine.config import Config  # noqa: E402
