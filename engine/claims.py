@@ -1216,6 +1216,8 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
         if len(parsed) > 1 and headline_like(line):  # a one-line text is its own body, not a headline
             state.sent_no += 1
             carried = None
+            rows += _headline_claims(doc_id, text, doc, block_start, published, config, lex, aliases, state,
+                                     keep_questions, outermost)
             continue
         sents = list(doc.sents)
         covered_until = -1  # a multi-sentence quote claimed the text up to here
@@ -1319,6 +1321,70 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
     spans = [(r["content_start"], r["content_end"]) for r in rows if r["attributed"]]
     return [r for r in rows if r["attributed"] or not any(
         cs <= r["content_start"] and r["content_end"] <= ce for cs, ce in spans)]
+
+
+#: words before a headline's colon that announce the story, not who speaks ("Breaking: ...", "Watch: ...")
+_HEADLINE_KICKERS = {"breaking", "wow", "revealed", "look", "watch", "boom", "bombshell", "just", "update",
+                     "updated", "video", "photos", "photo", "related", "read", "contributing", "exclusive", "opinion",
+                     "editorial", "analysis", "correction", "live", "fact", "listen", "here", "more", "see", "new"}
+#: a headline's colon names a speaker when what precedes it is a name or one of these ("Poll: ...")
+_HEADLINE_SOURCES = {"poll", "polls", "report", "reports", "study", "survey", "sources", "source", "historians",
+                     "experts", "officials", "aides", "insiders", "data", "analysts", "economists", "critics"}
+
+
+def _headline_frames(doc, lex: Lexicon) -> list[Frame]:
+    """Attributions in a headline: the sentence frames whose speaker is a name (not a pronoun: "He Would
+    Issue ..." is a claim about someone, not by him), or `Speaker: what they said` ("Poll: Trump Ties
+    Clinton", "Ryan: ‘Anti-Semitic Images’ Have ‘No Place ...’")."""
+    frames = []
+    for sent in doc.sents:
+        frames += [f for f in sentence_frames(sent, lex, 1) if f.speaker is not None and f.nested_in is None
+                   and doc[f.head].pos_ != "PRON"]
+    if frames:
+        return frames
+    colon = next((t for t in doc if t.text == ":"), None)
+    if colon is None or colon.i > 8 or len(doc) - colon.i < 4:
+        return []
+    start = colon.sent.start
+    for k in range(colon.i - 1, start - 1, -1):  # "EXCLUSIVE – Roger Stone: ...": the name after the dash
+        if doc[k].text in _LEAD_IN:
+            start = k + 1
+            break
+    name = doc[start:colon.i]
+    if not name.text.strip() or name[0].lower_ in _HEADLINE_KICKERS or name.text.isupper() and len(name) == 1:
+        return []
+    if not (any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in name)
+            or name[-1].lower_ in _HEADLINE_SOURCES or len(name) <= 3 and all(t.pos_ == "PROPN" for t in name)):
+        return []
+    if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in name):
+        return []  # "Carly Fiorina Endorses Ted Cruz: ...": a headline of its own before the colon
+    content = _trim(doc, colon.i + 1, len(doc))
+    if content[1] - content[0] < 3:
+        return []
+    head = name.root
+    return [Frame(":", colon.i, "assert", "report", (start, colon.i), head.i, content)]
+
+
+def _headline_claims(doc_id, text, doc, block_start, published, config, lex, aliases, state: DocState,
+                     keep_questions: bool, outermost: bool) -> list[dict]:
+    """Claims of a headline-like block: its attributions only (see `_headline_frames`); a headline is never a
+    claim of the outlet's and its names are no antecedents for the article's pronouns."""
+    rows = []
+    frames = _headline_frames(doc, lex)
+    for k, frame in enumerate(frames):
+        if outermost and any(m != k and other.content[0] <= frame.cue_i < other.content[1]
+                             for m, other in enumerate(frames)):
+            continue
+        sent = doc[frame.cue_i].sent
+        s_start, s_end = block_start + sent.start_char, block_start + sent.end_char
+        speaker = _speaker_mention(doc, frame, block_start, state)
+        cs, ce = _char_span(doc, frame.content, block_start)
+        row = _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker, published, config,
+                   lex, aliases, len(rows), keep_questions)
+        if row is not None:
+            row["sentence_index"] = state.sent_no - 1
+            rows.append(row)
+    return rows
 
 
 _QUOTE_CHARS = set('"\u201c\u201d')

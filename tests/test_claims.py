@@ -411,3 +411,19 @@ def test_large_batches_parse_in_two_processes_with_the_same_claims(sample, monke
     assert claims.parse_processes(list(texts.values()), config) == 2
     parallel = claims.extract(documents(texts, "outlet"), config)
     assert parallel.height > 0 and parallel.equals(sample["claims"])
+
+
+def test_headline_attributions_and_kickers():
+    # PolNeAR annotates headlines: "Speaker: what they said" and "X Says Y" are attributions; a kicker before
+    # the colon ("Breaking:") or a pronoun speaker is not; a headline is never the outlet's own claim
+    text = ("Poll: Bernie Sanders Burns Hillary Clinton With First-Ever National Lead\n\n"
+            "Breaking: Federal Judge Just Gave Hillary Some Of The Worst News\n\n"
+            "He Would Issue A Quarantine Over Zika Virus\n\n"
+            "Sanders said on Tuesday that he would stay in the race until the convention.\n")
+    table = claims.extract(documents({"h": text}, "outlet"), Config(show_progress=False))
+    rows = {r["speaker_mention"]: r for r in table.iter_rows(named=True) if r["attributed"]}
+    assert rows["Poll"]["content"] == "Bernie Sanders Burns Hillary Clinton With First-Ever National Lead"
+    assert rows["Poll"]["cue"] == ":"
+    assert "Breaking" not in rows and "He" not in rows and "Sanders" in rows
+    unattributed = table.filter(~pl.col("attributed"))["content"].to_list()
+    assert not any("Judge" in c or "Poll" in c for c in unattributed)
