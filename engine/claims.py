@@ -521,7 +521,12 @@ def _quote_spans(sent) -> list[tuple[int, int]]:
 def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
     lemma = verb.lemma_.lower()
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
-    if len(comps) > 1 and any(c.i > verb.i for c in comps):
+    quoted_before = [c for c in comps if c.i < verb.i and _quotation_then_frame(verb, c)]
+    if len(comps) > 1 and quoted_before:
+        # '“We're going to tax you,” Trump said in February of Carrier, whose parent company relocated ...': a
+        # quotation right before its frame is the content, not a clause the parser hung on the cue after it
+        comps = quoted_before
+    elif len(comps) > 1 and any(c.i > verb.i for c in comps):
         comps = [c for c in comps if c.i > verb.i]  # "The story never ran; X argued the piece ..."
         # 'He said that he was "comfortable," The Post reported': the trailing frame is not part of the content
         comps = [c for c in comps if not (c.left_edge.i > verb.i + 1 and verb.doc[c.left_edge.i - 1].is_punct
@@ -585,6 +590,16 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
     frame = {t.i for c in verb.children if c.dep_ in _SUBJECT_DEPS + ("dobj", "advmod", "npadvmod", "aux", "neg")
              for t in c.subtree} | {verb.i}
     doc = verb.doc
+    if (verb.dep_ == "ROOT" and sent.start > 1 and doc[sent.start - 1].text in ("\u201d", '"', "''")
+            and all(t.is_punct or t.i in frame or t.dep_ == "prep" and t.head.i == verb.i or t.head.dep_ == "prep"
+                    and t.head.head.i == verb.i for t in sent)):
+        # '“... the 30,000 emails that are missing.” Trump said.': spaCy split the frame off the quotation
+        # before it
+        for k in range(sent.start - 2, max(sent.start - 400, -1), -1):
+            if doc[k].text in ("\u201c", '"', "``", "''"):
+                if k + 1 < sent.start - 1 and doc[k].text != "\u201d":
+                    return k + 1, sent.start - 1
+                break
     own = {t.i for t in verb.subtree}
     for qs, qe in _quote_spans(sent):
         lo, hi = (qe + 1, verb.i) if qe <= verb.i else (verb.i + 1, qs - 1)
@@ -593,6 +608,16 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
                              or len(between) <= 8 and all(k in own for k in between)):
             return qs, qe  # "Kelly responded pointedly, with a smile: “...”"
     return None
+
+
+def _quotation_then_frame(verb, comp) -> bool:
+    """Whether `comp` (before `verb`) ends a quotation and only the frame (punctuation, the subject) follows it
+    up to the cue: “..., ” X said."""
+    doc = verb.doc
+    subject = {t.i for c in verb.children if c.dep_ in _SUBJECT_DEPS for t in c.subtree}
+    between = range(comp.right_edge.i + 1, verb.i)
+    return (any(doc[k].text in _QUOTES for k in between)
+            and all(doc[k].is_punct or doc[k].text in _QUOTES or k in subject for k in between))
 
 
 def _content_of_noun(verb, noun) -> tuple[int, int] | None:

@@ -427,3 +427,18 @@ def test_headline_attributions_and_kickers():
     assert "Breaking" not in rows and "He" not in rows and "Sanders" in rows
     unattributed = table.filter(~pl.col("attributed"))["content"].to_list()
     assert not any("Judge" in c or "Poll" in c for c in unattributed)
+
+
+def test_frame_split_off_its_quotation_and_quotation_before_a_misparsed_frame():
+    table = claims.extract(documents({"q": (
+        "Trump spoke in Florida on Wednesday. \u201cRussia, if you\u2019re listening, I hope you\u2019re able to find "
+        "the 30,000 emails that are missing.\u201d Trump said.\n\n"
+        "\u201cWe\u2019re going to tax you when those air conditioners come,\u201d Trump said in February of air "
+        "conditioner manufacturer Carrier Corp., whose parent company relocated 1,400 jobs to Mexico.\n")}),
+        Config(show_progress=False, include_unattributed=False, min_claim_words=1))
+    contents = table["content"].to_list()
+    # '“...” Trump said.' as a sentence of its own: the quotation before it is the content
+    assert any(c.startswith("Russia, if you\u2019re listening") and c.endswith("missing") for c in contents)
+    # the quotation before "Trump said", not the relative clause the parser hung on the cue after it
+    assert any(c.startswith("We\u2019re going to tax you") for c in contents)
+    assert not any(c.startswith("parent company relocated") for c in contents)
