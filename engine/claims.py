@@ -1236,11 +1236,17 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
     for _, _, doc in parsed:
         _register_persons(doc, state)
     carried: dict | None = None  # a quotation claim that may continue in the next paragraph
-    for block_start, block_end, doc in parsed:
+    for n_block, (block_start, block_end, doc) in enumerate(parsed):
         line = text[block_start:block_end]
         if len(parsed) > 1 and headline_like(line):  # a one-line text is its own body, not a headline
             state.sent_no += 1
             carried = None
+            if line.endswith(":") and n_block + 1 < len(parsed):
+                row = _introduced_paragraph(doc_id, text, doc, block_start, parsed[n_block + 1:], published,
+                                            config, lex, aliases, state, keep_questions)
+                if row is not None:
+                    rows.append(row)
+                    continue
             rows += _headline_claims(doc_id, text, doc, block_start, published, config, lex, aliases, state,
                                      keep_questions, outermost)
             continue
@@ -1388,6 +1394,46 @@ def _headline_frames(doc, lex: Lexicon) -> list[Frame]:
         return []
     head = name.root
     return [Frame(":", colon.i, "assert", "report", (start, colon.i), head.i, content)]
+
+
+def _introduced_paragraph(doc_id, text, doc, block_start, following, published, config, lex, aliases,
+                          state: DocState, keep_questions: bool) -> dict | None:
+    """'Cruz continued:' / 'Trump issued the following statement:' + the next paragraph: a cue whose sentence
+    ends with the colon and finds no content of its own introduces the paragraph after it, which is its content."""
+    sent = list(doc.sents)[-1]
+    for tok in reversed(sent):
+        cue = lex.verbs.get(tok.lemma_.lower())
+        if tok.pos_ != "VERB" or cue is None or cue.kind != "verb" or cue.role == "intention":
+            continue
+        subject = _subject(tok)
+        if subject is None or subject.pos_ == "PRON" and subject.lower_ in _FIRST_SECOND | _RELATIVE:
+            return None
+        if any(c.dep_ in ("ccomp", "xcomp") for c in tok.children) or tok.right_edge.i < sent.end - 2:
+            return None  # a content of its own, or the colon belongs to another clause
+        f_start, f_end, f_doc = following[0]
+        i, j = _trim(f_doc, 0, len(f_doc))
+        if j <= i or text[f_start] == "<":
+            return None  # nothing, or markup (an embedded tweet)
+        end = None
+        for b_start, b_end, _ in following[:8]:  # a quotation over several paragraphs: each opens, the last closes
+            if not (text[b_start] in _OPENING or text.startswith("''", b_start)):
+                break
+            end = b_end
+            if not _open_quote_at_end(text[b_start:b_end]):
+                break
+        frame = Frame(tok.text, tok.i, cue.stance, cue.role, _speaker_span(subject), subject.i, (tok.i, tok.i + 1))
+        speaker = _speaker_mention(doc, frame, block_start, state)
+        s_start, s_end = block_start + sent.start_char, block_start + sent.end_char
+        cs, ce = _char_span(f_doc, (i, j), f_start)
+        if end is not None and end > ce:
+            ce = end - len(text[:end]) + len(text[:end].rstrip(" \u201d\"'.,"))
+        row = _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker, published, config,
+                   lex, aliases, 0, keep_questions)
+        if row is not None:
+            row.update(content_resolved=row["content"], sentence_index=state.sent_no - 1,
+                       entities=content_entities(f_doc, (i, j), lex, aliases))
+        return row
+    return None
 
 
 def _headline_claims(doc_id, text, doc, block_start, published, config, lex, aliases, state: DocState,

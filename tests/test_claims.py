@@ -442,3 +442,16 @@ def test_frame_split_off_its_quotation_and_quotation_before_a_misparsed_frame():
     # the quotation before "Trump said", not the relative clause the parser hung on the cue after it
     assert any(c.startswith("We\u2019re going to tax you") for c in contents)
     assert not any(c.startswith("parent company relocated") for c in contents)
+
+
+def test_a_cue_ending_in_a_colon_introduces_the_next_paragraph():
+    text = ("Cruz spoke to reporters after the debate on Thursday night in Houston.\n\n"
+            "Cruz continued:\n\n"
+            "\u201cThe questions asked in this debate illustrate why the American people don\u2019t trust the media.\u201d\n\n"
+            "One user tweeted:\n\n"
+            "<tweet author=\"x\">Great debate tonight!</tweet>\n")
+    table = claims.extract(documents({"c": text}), Config(show_progress=False, include_unattributed=False))
+    rows = table.select("speaker", "cue", "content").rows()
+    assert ("Cruz", "continued",
+            "The questions asked in this debate illustrate why the American people don\u2019t trust the media") in rows
+    assert not any(cue == "tweeted" for _, cue, _ in rows)  # an embedded tweet is markup, not a paragraph
