@@ -590,11 +590,11 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
     frame = {t.i for c in verb.children if c.dep_ in _SUBJECT_DEPS + ("dobj", "advmod", "npadvmod", "aux", "neg")
              for t in c.subtree} | {verb.i}
     doc = verb.doc
+    aside = {t.i for c in verb.children if c.dep_ in ("prep", "advcl") and c.i > verb.i for t in c.subtree}
     if (verb.dep_ == "ROOT" and sent.start > 1 and doc[sent.start - 1].text in ("\u201d", '"', "''")
-            and all(t.is_punct or t.i in frame or t.dep_ == "prep" and t.head.i == verb.i or t.head.dep_ == "prep"
-                    and t.head.head.i == verb.i for t in sent)):
-        # '“... the 30,000 emails that are missing.” Trump said.': spaCy split the frame off the quotation
-        # before it
+            and all(t.is_punct or t.i in frame or t.i in aside for t in sent)):
+        # '“... the 30,000 emails that are missing.” Trump said.' / '... said as he launched the process.': spaCy
+        # split the frame off the quotation before it
         for k in range(sent.start - 2, max(sent.start - 400, -1), -1):
             if doc[k].text in ("\u201c", '"', "``", "''"):
                 if k + 1 < sent.start - 1 and doc[k].text != "\u201d":
