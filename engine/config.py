@@ -82,10 +82,11 @@ class Config:
     nli_core_view: bool = True
     #: re-score the pairs that could be reported with the model's fp32 pass, both ways: the int8 graph
     #: quantises activations per batch, so its scores move with their batch-mates (by more than 0.1 for ~5%
-    #: of news pairs; bf16 by ~0.01); every reported score is then exact and reproducible
+    #: of news pairs; bf16 does not move, but differs from fp32 by up to ~0.03); every reported score is then
+    #: exact, reproducible and the same on every machine
     nli_exact: bool = True
     #: the fast first pass (a->b of every candidate): "auto" = bf16 on CPUs with AMX-BF16 (about 2x fp32
-    #: there, scores within ~0.03 of fp32 and ~0.01 of themselves across batches), else the int8 ONNX graph,
+    #: there, scores within ~0.03 of fp32 and independent of batch-mates: engine.bf16), else the int8 ONNX graph,
     #: else fp32; or "bf16" / "int8" / "fp32". It only screens: reported scores come from the exact pass
     nli_fast: str = "auto"
     #: with a bf16 fast pass, only pairs whose fast score is at least nli_threshold - this are re-scored in

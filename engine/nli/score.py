@@ -94,7 +94,7 @@ def _exact_where(model, a, b, config: Config, ab_fast=None):
     """Both directions of pairs (a[i], b[i]), exact wherever the combined score could reach the threshold.
 
     Without Config.nli_exact (or a model whose one pass is already exact): the fast pass both ways. With a
-    bf16 fast pass (within ~0.03 of fp32, ~0.01 across batches): b->a fast, then fp32 both ways for the
+    bf16 fast pass (within ~0.03 of fp32, independent of batch-mates): b->a fast, then fp32 both ways for the
     pairs whose fast score is within `nli_exact_margin` of the threshold or above it. With the int8 pass,
     whose scores move with their batch-mates by up to ~0.3: fp32 both ways for every pair."""
     exact = config.nli_exact and model.has_exact
