@@ -110,17 +110,26 @@ def test_frame_filter_trains_on_polnear(tmp_path):
     assert report["positives"] > 50 and report["examples"] > report["positives"]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["cue_threshold"] < data["threshold"] and "path=ccomp" in data["weights"]
+    # frames PolNeAR annotates (speaker and content) score higher than those it does not
+    assert _score_gap(data, ae.frame_examples) > 0.2
+    assert claims.COLLECT_FEATURES is None  # collecting switched itself off again
+
+
+def _score_gap(data: dict, examples) -> float:
+    """Mean probability a trained logistic model (JSON `data`) gives the positive examples of the bundled
+    sample minus the mean it gives the negatives; `examples(corpus, parsed, config)` builds them."""
+    from engine import claims
+    from engine.config import Config
+
     model = claims.CueModel(data["weights"], data["bias"], data["threshold"])
     corpus = ae.load_corpus(SAMPLE)
     config = Config(show_progress=False)
     parsed = claims.parse_documents([d["text"] for d in corpus], config)
-    features, labels = ae.frame_examples(corpus, parsed, config)
+    features, labels = examples(corpus, parsed, config)
     scores = [model.probability(f) for f in features]
     positive = [s for s, y in zip(scores, labels) if y]
     negative = [s for s, y in zip(scores, labels) if not y]
-    # frames PolNeAR annotates (speaker and content) score higher than those it does not
-    assert sum(positive) / len(positive) > sum(negative) / len(negative) + 0.2
-    assert claims.COLLECT_FEATURES is None  # collecting switched itself off again
+    return sum(positive) / len(positive) - sum(negative) / len(negative)
 
 
 def test_end_chooser_trains_on_polnear(tmp_path):
@@ -134,16 +143,8 @@ def test_end_chooser_trains_on_polnear(tmp_path):
     assert report["positives"] > 10 and report["examples"] > report["positives"]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert 0 < data["threshold"] < 1 and any(k.startswith("mark_dep=ext|") for k in data["weights"])
-    model = claims.CueModel(data["weights"], data["bias"], data["threshold"])
-    corpus = ae.load_corpus(SAMPLE)
-    config = Config(show_progress=False)
-    parsed = claims.parse_documents([d["text"] for d in corpus], config)
-    features, labels = ae.end_examples(corpus, parsed, config)
-    scores = [model.probability(f) for f in features]
-    positive = [s for s, y in zip(scores, labels) if y]
-    negative = [s for s, y in zip(scores, labels) if not y]
     # ends that match PolNeAR's content clearly better than the rules' own end score higher than the others
-    assert sum(positive) / len(positive) > sum(negative) / len(negative) + 0.2
+    assert _score_gap(data, ae.end_examples) > 0.2
     assert claims.COLLECT_FEATURES is None and not claims.COLLECT_ENDS  # collecting switched itself off again
     assert claims.end_model() is not None  # the shipped model in data/lexicon is untouched
 
