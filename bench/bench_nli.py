@@ -57,8 +57,9 @@ def run(quick: bool = False) -> dict:
     import torch
     from sentence_transformers import CrossEncoder
 
+    from engine.bf16 import cpu_has_amx_bf16
     from engine.nli import data
-    from engine.nli.model import SHIPPED_DIR, cpu_has_amx_bf16, load
+    from engine.nli.model import SHIPPED_DIR, load
 
     torch.set_num_threads(THREADS)
     pairs, gold = _pairs(256 if quick else 1024)

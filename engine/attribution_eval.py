@@ -298,7 +298,7 @@ def end_examples(corpus: list[dict], parsed, config: Config,
     """(features, label) for every content-end candidate of the candidate frames (collected as for the frame
     filter: filter off, cue detector at `cue_threshold`) whose speaker overlaps a gold Source with a content
     some candidate matches: label 1 for the candidates whose content matches that gold content best (character
-    Jaccard >= 0.5 and within END_TOLERANCE of the best candidate's). Frames that match nothing teach nothing about ends.
+    Jaccard >= 0.5 and at least END_MARGIN above the rules' own end). Frames that match nothing teach nothing about ends.
 
     parsed: an iterable of (index, blocks) as `claims.parse_documents` yields."""
     from engine import claims

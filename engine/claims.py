@@ -236,15 +236,20 @@ class CueModel:
         return 1.0 / (1.0 + math.exp(-max(min(score, 30.0), -30.0)))
 
 
+def _read_model(path: Path) -> CueModel | None:
+    """A learned logistic model shipped as JSON in data/lexicon/ (None when the file is absent)."""
+    import json
+
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CueModel(data["weights"], data["bias"], data["threshold"], data.get("cue_threshold"))
+
+
 @lru_cache(maxsize=1)
 def cue_model() -> CueModel | None:
     """The learned cue detector shipped in data/lexicon/cue_model.json (None when absent)."""
-    import json
-
-    if not CUE_MODEL.exists():
-        return None
-    data = json.loads(CUE_MODEL.read_text(encoding="utf-8"))
-    return CueModel(data["weights"], data["bias"], data["threshold"])
+    return _read_model(CUE_MODEL)
 
 
 FRAME_MODEL = LEXICON_DIR / "frame_model.json"
@@ -261,12 +266,7 @@ def frame_model() -> CueModel | None:
     It scores a whole frame (cue verb, speaker, content and how the content was found) with the probability
     that PolNeAR annotates it as an attribution with this source and content; frames below its threshold
     are dropped. Train it with `python -m engine.attribution_eval DIR --train-frame-model`."""
-    import json
-
-    if not FRAME_MODEL.exists():
-        return None
-    data = json.loads(FRAME_MODEL.read_text(encoding="utf-8"))
-    return CueModel(data["weights"], data["bias"], data["threshold"], data.get("cue_threshold"))
+    return _read_model(FRAME_MODEL)
 
 
 END_MODEL = LEXICON_DIR / "end_model.json"
@@ -283,12 +283,7 @@ def end_model() -> CueModel | None:
     trailing constituent ("endorsed Sanders | in February", "the plan | - a modest boost for Obama") or take in
     what follows it in the sentence (", and that ...", a quotation closed later) and keeps the best-scored one.
     Train it with `python -m engine.attribution_eval DIR --train-end-model`."""
-    import json
-
-    if not END_MODEL.exists():
-        return None
-    data = json.loads(END_MODEL.read_text(encoding="utf-8"))
-    return CueModel(data["weights"], data["bias"], data["threshold"])
+    return _read_model(END_MODEL)
 
 
 #: a table cue whose content is its clause or its quotation is kept whatever the frame filter says

@@ -51,6 +51,7 @@ def test_bf16_embeddings_do_not_depend_on_batch_mates_and_stay_close_to_fp32():
     bf = Config(show_progress=False, embedding_precision="bf16")
     fp = Config(show_progress=False, embedding_precision="fp32")
     assert embed.precision(bf) == "bf16" and embed.model_key(bf) != embed.model_key(fp)
+    assert embed._bf16_parts(None) is not None  # the bundled model has the structure precision() assumes
     together = embed._encode_bf16(texts, bf)
     assert np.array_equal(embed._encode_bf16(texts[3:4], bf)[0], together[3])
     assert np.array_equal(embed._encode_bf16(texts[::-1], bf)[::-1], together)

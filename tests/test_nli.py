@@ -270,7 +270,7 @@ def test_fixed_shape_batches_cover_every_item_once():
 def test_auto_fast_pass_follows_the_cpu(shipped):
     """bf16 only where the CPU has AMX-BF16 tiles (emulated bf16 elsewhere is slower than fp32); else the
     shipped model's int8 graph."""
-    from engine.nli.model import cpu_has_amx_bf16
+    from engine.bf16 import cpu_has_amx_bf16
 
     flags = next((l.split() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")), [])
     assert cpu_has_amx_bf16() == ("amx_bf16" in flags)

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from engine import bf16
-from engine.bf16 import cpu_has_amx_bf16  # noqa: F401 - part of this module's API
 from engine.config import MODELS_DIR
 from engine.errors import ModelError
 
@@ -153,7 +152,7 @@ class NLIModel:
     def _choose_fast(self, fast: str) -> str:
         int8 = self.backend == "onnx" and self.exact_path is not None  # an int8 graph beside the fp32 one
         if fast == "auto":
-            fast = "bf16" if cpu_has_amx_bf16() else ("int8" if int8 else "fp32")
+            fast = "bf16" if bf16.cpu_has_amx_bf16() else ("int8" if int8 else "fp32")
         if fast == "int8" and not int8:
             raise ModelError(f"no int8 ONNX graph for {self.name} (nli_fast='int8'; run: contra export-nli)")
         return fast
@@ -259,6 +258,7 @@ class NLIModel:
         """(item indices, padded features) per batch, shortest first. The bf16 pass runs fixed shapes
         (engine.bf16), so a pair's fast score does not depend on its batch-mates either."""
         lengths = [len(x) for x in enc["input_ids"]]
+        sequences = {k: enc[k] for k in keys}
         right = getattr(self.tokenizer, "padding_side", "right") == "right"
         fill = {"input_ids": self.tokenizer.pad_token_id or 0,
                 "token_type_ids": getattr(self.tokenizer, "pad_token_type_id", 0)}
@@ -273,16 +273,17 @@ class NLIModel:
             plan = tqdm(plan, desc="nli", unit="batch")
         for idx, width in plan:
             if width is not None:  # fixed shape: batch_size rows, the bucket's width
-                yield idx, bf16.pad({k: enc[k] for k in keys}, idx, width, batch_size, fill)
+                yield idx, bf16.pad(sequences, idx, width, batch_size, fill)
             else:
-                yield idx, self._pad(enc, keys, idx, fill, right)
+                yield idx, self._pad(sequences, idx, fill, right)
 
-    def _pad(self, enc, keys, idx, fill: dict, right: bool) -> dict:
+    def _pad(self, sequences: dict, idx, fill: dict, right: bool) -> dict:
         """Right-pad one batch to its longest item (tokenizer.pad does the same, several times slower)."""
         if not right:
-            return dict(self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys}, return_tensors="np"))
-        width = max(len(enc["input_ids"][i]) for i in idx)
-        return bf16.pad({k: enc[k] for k in keys}, idx, width, len(idx), fill)
+            return dict(self.tokenizer.pad({k: [seqs[i] for i in idx] for k, seqs in sequences.items()},
+                                           return_tensors="np"))
+        width = max(len(sequences["input_ids"][i]) for i in idx)
+        return bf16.pad(sequences, idx, width, len(idx), fill)
 
     def index(self, label: str) -> int:
         return self.labels.index(label)
