@@ -1,7 +1,8 @@
 """NLI throughput: the engine's fast pass vs sentence_transformers.CrossEncoder.predict (fp32).
 
 The fast pass is what `engine.nli.load()` picks on this machine (`fast_pass`: bf16 on CPUs with AMX-BF16,
-else the int8 ONNX graph); the int8 graph and the exact fp32 graph are timed too. Same weights (the shipped
+run by OpenVINO when installed (`bf16_runtime`), else the int8 ONNX graph); the int8 graph, the bf16 pass on
+torch and the exact fp32 graph are timed too. Same weights (the shipped
 models/nli-minilm), same pairs (1,024 SNLI pairs; 256 with --quick), 2 threads, batch 32, side by side in
 one run: median of 3 interleaved passes after a warm-up pass each. accuracy_delta = fast-pass accuracy
 minus CrossEncoder accuracy on SICK TEST in points (on the benchmark pairs themselves with --quick).
@@ -66,6 +67,9 @@ def run(quick: bool = False) -> dict:
 
     ours = load(None, backend="onnx", threads=THREADS)  # fast pass "auto": bf16 on AMX CPUs, else int8
     int8 = load(None, backend="onnx", threads=THREADS, fast="int8") if ours.fast != "int8" else None
+    # the bf16 pass on torch too, where OpenVINO runs it by default: what a machine without OpenVINO gets
+    torch_bf16 = (load(None, backend="onnx", threads=THREADS, fast="bf16", bf16_runtime="torch")
+                  if ours.bf16_runtime == "openvino" else None)
     ce = CrossEncoder(str(SHIPPED_DIR), device="cpu", max_length=128)
     ce.model.float()  # the shipped weights are fp16 on disk: the baseline runs fp32
     ce_labels = [ce.model.config.id2label[i].lower() for i in range(3)]
@@ -82,6 +86,8 @@ def run(quick: bool = False) -> dict:
     fns = {"ce": ce_predict, "ours": our_predict, "exact": exact_predict}
     if int8 is not None:  # the pass machines without AMX get, measured here too
         fns["int8"] = lambda p: int8.predict(p, batch_size=BATCH)
+    if torch_bf16 is not None:
+        fns["torch_bf16"] = lambda p: torch_bf16.predict(p, batch_size=BATCH)
     outs, secs = _timed(fns, pairs)
     (ce_out, ce_s), (our_out, our_s) = (outs["ce"], secs["ce"]), (outs["ours"], secs["ours"])
 
@@ -101,6 +107,7 @@ def run(quick: bool = False) -> dict:
         "threads": THREADS,
         "batch_size": BATCH,
         "fast_pass": ours.fast,
+        "bf16_runtime": ours.bf16_runtime,
         "amx_bf16": cpu_has_amx_bf16(),
         "rounds": ROUNDS,
         "nli_pairs_per_s": round(len(pairs) / our_s, 1),
@@ -108,6 +115,8 @@ def run(quick: bool = False) -> dict:
         "nli_speedup_vs_crossencoder": round(ce_s / our_s, 2),
         "exact_fp32_speedup_vs_crossencoder": round(ce_s / secs["exact"], 2),
         **({"int8_speedup_vs_crossencoder": round(ce_s / secs["int8"], 2)} if "int8" in secs else {}),
+        **({"torch_bf16_speedup_vs_crossencoder": round(ce_s / secs["torch_bf16"], 2)}
+           if "torch_bf16" in secs else {}),
         "accuracy_set": acc_set,
         "nli_accuracy": round(our_acc, 4),
         "crossencoder_accuracy": round(ce_acc, 4),

@@ -117,7 +117,7 @@ def build(n_claims: int, seed: int = 13, dense_similarity: float = 0.3, rest_fra
     vectors = np.asarray(table["vector"].to_list(), dtype=np.float32)
     pairs = stratified_pairs(all_pairs(table, vectors), dense_similarity, rest_fraction, seed)
     model = load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
-                 fast=config.nli_fast)
+                 fast=config.nli_fast, bf16_runtime=config.nli_bf16_runtime)
     content = dict(zip(table["claim_id"].to_list(), table["content"].fill_null("").to_list()))
     print(f"{table.height} claims, {pairs.height} pairs to score, {model!r}", file=sys.stderr)
     started = time.time()

@@ -72,6 +72,8 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--nli-fast", choices=["auto", "bf16", "int8", "fp32"], default=d.nli_fast,
                    help="the fast pass that screens every candidate pair (default auto: bf16 on CPUs with AMX, "
                         "else int8 ONNX, else fp32); reported scores always come from fp32")
+    g.add_argument("--nli-bf16-runtime", choices=["auto", "openvino", "torch"], default=d.nli_bf16_runtime,
+                   help="what runs a bf16 fast pass (default auto: OpenVINO when installed, else torch)")
     g.add_argument("--embedding-model", help="sentence-transformers model name or folder (default: bundled "
                                              "all-MiniLM-L6-v2)")
     g.add_argument("--embedding-precision", choices=["auto", "bf16", "fp32"], default=d.embedding_precision,
@@ -125,7 +127,7 @@ def _config_from(args) -> Config:
     return Config().replace(
         nli_threshold=args.threshold, top_k=args.top_k, min_similarity=args.min_similarity,
         entity_blocking=not args.no_entity_blocking, nli_model=args.nli_model, nli_backend=args.nli_backend,
-        nli_fast=args.nli_fast, embedding_model=args.embedding_model, embedding_precision=args.embedding_precision,
+        nli_fast=args.nli_fast, nli_bf16_runtime=args.nli_bf16_runtime, embedding_model=args.embedding_model, embedding_precision=args.embedding_precision,
         aliases_path=args.aliases, backend=args.backend,
         threads=args.threads, strict=args.strict, show_progress=not args.no_progress,
     )

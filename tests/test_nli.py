@@ -235,20 +235,42 @@ def test_fast_pass_only_screens_reported_scores_are_fp32(shipped, fast):
     assert reported.join(screened.filter(pl.col("score") >= 0.5), on=["claim_a", "claim_b"]).height == reported.height
 
 
-def test_bf16_fast_pass_does_not_depend_on_batch_mates(shipped):
+@pytest.mark.parametrize("runtime", ["openvino", "torch"])
+def test_bf16_fast_pass_does_not_depend_on_batch_mates(shipped, runtime):
     """engine.bf16: fixed batch shapes make a pair's bf16 scores the same alone, in a short batch or among
-    others, so the fast pass is reproducible too (and within ~0.05 of fp32)."""
+    others, on either runtime, so the fast pass is reproducible too (and within ~0.05 of fp32)."""
     from engine import nli
 
     claims, cands = _seed_claims_all_pairs(15)
     contents = dict(zip(claims["claim_id"], claims["content"]))
     pairs = [(contents[a], contents[b]) for a, b in cands.select("claim_a", "claim_b").iter_rows()]
-    model = nli.load(fast="bf16")
+    model = nli.load(fast="bf16", bf16_runtime=runtime)
+    assert model.bf16_runtime == runtime and f"on {runtime}" in repr(model)
     together = model.predict(pairs)
     assert np.array_equal(model.predict(pairs[::-1])[::-1], together)
     for i in (0, 7, len(pairs) - 1):
         assert np.array_equal(model.predict([pairs[i]])[0], together[i])
     assert np.abs(together - model.predict(pairs, exact=True)).max() < 0.05
+
+
+def test_openvino_pass_of_a_model_without_onnx_file(shipped, tmp_path):
+    """A Hugging Face model folder without an exported ONNX file: the OpenVINO bf16 pass is converted from the
+    torch model, and scores as the pass read from the shipped ONNX file does."""
+    import shutil
+
+    from engine import nli
+    from engine.nli.model import SHIPPED_DIR
+
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(SHIPPED_DIR / name, folder / name)
+    model = nli.load(folder, backend="torch", fast="bf16", bf16_runtime="openvino")
+    pairs = [(premise, hypothesis) for premise, hypothesis, _ in CLEAR]
+    converted, read = model.predict(pairs), nli.load(fast="bf16", bf16_runtime="openvino").predict(pairs)
+    assert np.abs(converted - read).max() < 0.05
+    assert np.abs(converted - model.predict(pairs, exact=True)).max() < 0.05
+    assert converted.argmax(axis=1).tolist() == [model.index(gold) for _, _, gold in CLEAR]
 
 
 def test_fixed_shape_batches_cover_every_item_once():
@@ -275,6 +297,8 @@ def test_auto_fast_pass_follows_the_cpu(shipped):
     flags = next((l.split() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")), [])
     assert cpu_has_amx_bf16() == ("amx_bf16" in flags)
     assert shipped.fast == ("bf16" if cpu_has_amx_bf16() else "int8")
+    # OpenVINO (a dependency) runs the bf16 pass unless the user asks for torch
+    assert shipped.bf16_runtime == ("openvino" if cpu_has_amx_bf16() else None)
 
 
 def test_unknown_fast_pass_is_a_config_error():
@@ -283,6 +307,8 @@ def test_unknown_fast_pass_is_a_config_error():
 
     with pytest.raises(ConfigError, match="nli_fast"):
         nli.load(fast="fp8")
+    with pytest.raises(ConfigError, match="nli_bf16_runtime"):
+        nli.load(fast="bf16", bf16_runtime="tensorrt")
 
 
 def test_core_view_finds_a_denial_that_brings_its_own_qualifiers(shipped):

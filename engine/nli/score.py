@@ -32,7 +32,8 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
     )
     a, b = pairs["content_a"].to_list(), pairs["content_b"].to_list()
     model = load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
-                 threads=config.threads, fast=config.nli_fast)
+                 threads=config.threads, fast=config.nli_fast,
+                 bf16_runtime=config.nli_bf16_runtime)
     ab, ba, combined, view = pair_scores(model, a, b, config)
     c, e, n = (model.index(x) for x in ("contradiction", "entailment", "neutral"))
     scored = pairs.select("claim_a", "claim_b", "similarity", "shared_entities").with_columns(
