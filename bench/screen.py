@@ -1,7 +1,12 @@
-"""The NLI stage with and without the reverse-direction screen (Config.nli_reverse_min), side by side in one
-process on the same claims and candidate pairs: seconds, NLI passes, and whether any reportable pair changed.
+"""The NLI stage side by side in one process on the same claims and candidate pairs:
 
-    flock /tmp/contra-heavy.lock python -m bench.screen [CLAIMS]      # default ~1,000 claims
+- with and without the reverse-direction screen (Config.nli_reverse_min): seconds, NLI passes, and whether any
+  reportable pair changed;
+- `runtime`: the bf16 fast pass on OpenVINO vs on torch (Config.nli_bf16_runtime), interleaved, twice each:
+  stage seconds and whether the reported pairs differ.
+
+    flock /tmp/contra-heavy.lock python -m bench.screen [CLAIMS]           # default ~1,000 claims
+    flock /tmp/contra-heavy.lock python -m bench.screen runtime [CLAIMS]
 """
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def main(target: int = 1000) -> dict:
+def _claims_and_pairs(target: int):
+    """The pipeline up to the NLI stage on ~`target` claims of the bundled corpus: (claims, pairs, config)."""
     import polars as pl
 
     from engine import actors, candidates, claims, datasets, dedupe, embed, ingest
@@ -32,7 +38,19 @@ def main(target: int = 1000) -> dict:
     table = dedupe.group(table, vectors, config)
     unique = dedupe.representatives(table)
     pairs = candidates.block(table.filter(unique), vectors[unique], config)
-    table = table.with_columns(content=pl.Series(texts, dtype=pl.Utf8))
+    return table.with_columns(content=pl.Series(texts, dtype=pl.Utf8)), pairs, config
+
+
+def _reported(frame, config) -> set:
+    import polars as pl
+
+    return set(frame.filter(pl.col("score") >= config.nli_threshold).select("claim_a", "claim_b").iter_rows())
+
+
+def main(target: int = 1000) -> dict:
+    from engine.nli import score_pairs
+
+    table, pairs, config = _claims_and_pairs(target)
     score_pairs(table, pairs.head(64), config)  # load the model before timing
     out = {"claims": table.height, "pairs": pairs.height}
     results = {}
@@ -43,12 +61,42 @@ def main(target: int = 1000) -> dict:
     full, screened = results["both_ways"], results["screened"]
     out["screen_speedup"] = round(out["both_ways_seconds"] / max(1e-9, out["screened_seconds"]), 2)
     out["reverse_scored_fraction"] = round(1 - screened["contradiction_ba"].null_count() / max(1, screened.height), 3)
-    hit = lambda f: set(f.filter(pl.col("score") >= config.nli_threshold).select("claim_a", "claim_b").iter_rows())
-    out["contradictions_both_ways"], out["contradictions_screened"] = len(hit(full)), len(hit(screened))
-    out["contradictions_lost_by_screen"] = len(hit(full) - hit(screened))
+    full, screened = _reported(full, config), _reported(screened, config)
+    out["contradictions_both_ways"], out["contradictions_screened"] = len(full), len(screened)
+    out["contradictions_lost_by_screen"] = len(full - screened)
     print(json.dumps({"nli_screen_speedup": out.pop("screen_speedup"), **out}))
     return out
 
 
+def runtimes(target: int = 1000, rounds: int = 2) -> dict:
+    """NLI stage seconds with the bf16 pass on OpenVINO vs torch (best of `rounds`, interleaved)."""
+    from engine.nli import score_pairs
+
+    table, pairs, config = _claims_and_pairs(target)
+    configs = {name: config.replace(nli_fast="bf16", nli_bf16_runtime=name) for name in ("openvino", "torch")}
+    for cfg in configs.values():
+        score_pairs(table, pairs.head(64), cfg)  # load both models before timing
+    seconds: dict = {name: [] for name in configs}
+    results = {}
+    for _ in range(rounds):
+        for name, cfg in configs.items():
+            t = time.perf_counter()
+            results[name] = score_pairs(table, pairs, cfg)
+            seconds[name].append(time.perf_counter() - t)
+    best = {name: min(s) for name, s in seconds.items()}
+    ov, tc = _reported(results["openvino"], config), _reported(results["torch"], config)
+    out = {"nli_stage_openvino_speedup_vs_torch_bf16": round(best["torch"] / best["openvino"], 2),
+           "claims": table.height, "pairs": pairs.height,
+           **{f"{name}_seconds": [round(x, 1) for x in s] for name, s in seconds.items()},
+           "contradictions_openvino": len(ov), "contradictions_torch": len(tc),
+           "contradictions_only_one_runtime": len(ov ^ tc)}
+    print(json.dumps(out))
+    return out
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    args = sys.argv[1:]
+    if args and args[0] == "runtime":
+        runtimes(int(args[1]) if len(args) > 1 else 1000)
+    else:
+        main(int(args[0]) if args else 1000)
