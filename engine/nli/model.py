@@ -29,6 +29,8 @@ ONNX_FILES = ("model.int8.onnx", "model.onnx")
 #: the fused fp32 graph: exact scores that do not depend on batch-mates (int8 activations are quantised per
 #: batch), used to re-score the pairs that pass the int8 screen (Config.nli_exact)
 EXACT_FILE = "model.onnx"
+#: the shipped model converted for OpenVINO (derived on first use, like the ONNX files)
+OV_FILE = "model.openvino.xml"
 REQUIRED_LABELS = ("contradiction", "entailment", "neutral")
 #: the fast pass: "auto" = bf16 where the CPU has AMX-BF16, else int8 where an int8 graph exists, else fp32
 FAST_CHOICES = ("auto", "bf16", "int8", "fp32")
@@ -112,6 +114,24 @@ def _export_shipped(path: Path) -> Path | None:
     except Exception as e:  # read-only install, missing onnxruntime tools: torch still works
         log.warning("ONNX export failed (%s); using torch", str(e).splitlines()[0] if str(e) else type(e).__name__)
         return None
+
+
+def _save_openvino(model, path: Path) -> None:
+    """Write an OpenVINO conversion beside the weights it came from; a failure only costs the next load time.
+    The .xml goes last, so a concurrent loader never finds it without its .bin and stamp."""
+    import tempfile
+
+    import openvino as ov
+
+    try:
+        with tempfile.TemporaryDirectory(dir=path) as tmp:
+            xml = Path(tmp) / OV_FILE
+            ov.save_model(model, str(xml), compress_to_fp16=False)
+            os.replace(xml.with_suffix(".bin"), path / xml.with_suffix(".bin").name)
+            (path / (OV_FILE + ".source")).write_text(weights_digest(path) or "")
+            os.replace(xml, path / OV_FILE)
+    except Exception as e:  # read-only install: convert again next time
+        log.warning("could not save the OpenVINO conversion (%s)", str(e).splitlines()[0] if str(e) else type(e).__name__)
 
 
 class NLIModel:
@@ -198,24 +218,29 @@ class NLIModel:
         return model.eval()
 
     def _load_openvino(self, name: str):
-        """An OpenVINO infer request running the model in bf16 (AMX). Read from the folder's fp32 ONNX file when
-        there is one (~0.2 s), else converted from the torch model (~5 s)."""
+        """An OpenVINO infer request running the model in bf16 (AMX), converted from the torch model (~5 s; the
+        conversion runs ~8% faster than reading the fused ONNX export). The shipped model keeps its conversion
+        beside its weights (OV_FILE, stamped like the ONNX export), so later loads take ~0.3 s."""
         import openvino as ov
 
-        fp32_onnx = onnx_file(self.path, (EXACT_FILE,))
+        core = ov.Core()
+        shipped = self.path is not None and self.path.resolve() == SHIPPED_DIR.resolve()
+        cached = onnx_file(self.path, (OV_FILE,)) if shipped else None
         try:
-            if fp32_onnx is not None:
-                model = ov.Core().read_model(str(fp32_onnx))
+            if cached is not None:
+                model = core.read_model(str(cached))
             else:
                 import torch
 
                 torch_model = self.model if self.backend == "torch" else self._load_torch(name)
                 example = {k: torch.ones(2, 8, dtype=torch.long) for k in self._input_names()}
                 model = ov.convert_model(torch_model, example_input=example)
+                if shipped:
+                    _save_openvino(model, self.path)
             options = {"INFERENCE_PRECISION_HINT": "bf16", "PERFORMANCE_HINT": "LATENCY"}
             if self.threads:
                 options["INFERENCE_NUM_THREADS"] = int(self.threads)
-            compiled = ov.Core().compile_model(model, "CPU", options)
+            compiled = core.compile_model(model, "CPU", options)
         except Exception as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ModelError(f"cannot run NLI model {name!r} on OpenVINO (nli_bf16_runtime='torch' avoids it): "

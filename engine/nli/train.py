@@ -44,9 +44,13 @@ RECIPES = {
     # what a disputed claim looks like in the news); more FEVER for claim-vs-evidence pairs
     "news2": dict(sick_both=False, snli=True, fever=3000, news_random=1500, augment=2500, lexical=2000,
                   paraphrase=3000, contrary=600, synthetic=1500, claims=True, drop_sources=["aug_scope"], sample_sick=2000, epochs=1, lr=3e-5),
+    # stage 4 of "full": all of SICK TRAIN+TRIAL again at a low learning rate (stages 2-3 kept only samples of
+    # it), with samples of SNLI, FEVER and the template pairs of stage 3 against forgetting them
+    "sick_polish": dict(sick_both=False, snli=True, fever=1000, news_random=0, augment=0, lexical=0, claims=False,
+                        synthetic=1000, sample_snli=600, epochs=2, lr=2e-5),
 }
 #: recipes run one after the other, each starting from the previous one's weights
-STAGES = {"full": ["interim", "news", "news2"]}
+STAGES = {"full": ["interim", "news", "news2", "sick_polish"]}
 
 log = logging.getLogger("engine.nli.train")
 
