@@ -7,7 +7,7 @@ Two passes: `predict(exact=True)` runs fp32 (scores that do not depend on batch-
 `predict(exact=False)` runs the model's *fast* pass, which the engine uses only to screen pairs: bf16 on CPUs
 with AMX tiles (fixed batch shapes, see engine.bf16), else the int8 ONNX graph when one is exported, else fp32.
 The bf16 pass runs on OpenVINO where it is installed (its CPU plugin fuses the attention and layer-norm ops
-that dominate short pairs: ~1.3-1.9x torch bf16 here), else on torch/oneDNN (~2x fp32 on AMX).
+that dominate short pairs: ~1.2-1.3x torch bf16 here), else on torch/oneDNN (~2x fp32 on AMX).
 """
 from __future__ import annotations
 
