@@ -127,7 +127,8 @@ def _config_from(args) -> Config:
     return Config().replace(
         nli_threshold=args.threshold, top_k=args.top_k, min_similarity=args.min_similarity,
         entity_blocking=not args.no_entity_blocking, nli_model=args.nli_model, nli_backend=args.nli_backend,
-        nli_fast=args.nli_fast, nli_bf16_runtime=args.nli_bf16_runtime, embedding_model=args.embedding_model, embedding_precision=args.embedding_precision,
+        nli_fast=args.nli_fast, nli_bf16_runtime=args.nli_bf16_runtime,
+        embedding_model=args.embedding_model, embedding_precision=args.embedding_precision,
         aliases_path=args.aliases, backend=args.backend,
         threads=args.threads, strict=args.strict, show_progress=not args.no_progress,
     )

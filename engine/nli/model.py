@@ -38,6 +38,14 @@ FAST_CHOICES = ("auto", "bf16", "int8", "fp32")
 BF16_RUNTIMES = ("auto", "openvino", "torch")
 
 _CACHE: dict[tuple, "NLIModel"] = {}
+#: the tokenizer outputs a cross-encoder may take, in the order the batches carry them
+MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def _first_line(error: Exception) -> str:
+    """An exception's first line (its type when it has no message), for one-line errors and warnings."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _resolve(name_or_path: str | os.PathLike | None) -> tuple[str, Path | None]:
@@ -112,7 +120,7 @@ def _export_shipped(path: Path) -> Path | None:
                 os.replace(f, path / f.name)  # atomic: a concurrent process sees all or nothing
         return path / target.name
     except Exception as e:  # read-only install, missing onnxruntime tools: torch still works
-        log.warning("ONNX export failed (%s); using torch", str(e).splitlines()[0] if str(e) else type(e).__name__)
+        log.warning("ONNX export failed (%s); using torch", _first_line(e))
         return None
 
 
@@ -131,7 +139,7 @@ def _save_openvino(model, path: Path) -> None:
             (path / (OV_FILE + ".source")).write_text(weights_digest(path) or "")
             os.replace(xml, path / OV_FILE)
     except Exception as e:  # read-only install: convert again next time
-        log.warning("could not save the OpenVINO conversion (%s)", str(e).splitlines()[0] if str(e) else type(e).__name__)
+        log.warning("could not save the OpenVINO conversion (%s)", _first_line(e))
 
 
 class NLIModel:
@@ -194,8 +202,7 @@ class NLIModel:
             config = AutoConfig.from_pretrained(name)
             tokenizer = AutoTokenizer.from_pretrained(name)
         except Exception as e:  # hub unreachable, unknown name, broken folder
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise ModelError(f"cannot load NLI model {name!r}: {first[:200]}") from None
+            raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
         return tokenizer, config
 
     def _init_torch(self, name: str):
@@ -213,8 +220,7 @@ class NLIModel:
             model = AutoModelForSequenceClassification.from_pretrained(
                 name, dtype=torch.bfloat16 if bf16 else torch.float32)
         except Exception as e:
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise ModelError(f"cannot load NLI model {name!r}: {first[:200]}") from None
+            raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
         return model.eval()
 
     def _load_openvino(self, name: str):
@@ -242,15 +248,14 @@ class NLIModel:
                 options["INFERENCE_NUM_THREADS"] = int(self.threads)
             compiled = core.compile_model(model, "CPU", options)
         except Exception as e:
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ModelError(f"cannot run NLI model {name!r} on OpenVINO (nli_bf16_runtime='torch' avoids it): "
-                             f"{first[:200]}") from None
+                             f"{_first_line(e)[:200]}") from None
         self._ov_inputs = [port.get_any_name() for port in compiled.inputs]
         return compiled.create_infer_request()
 
     def _input_names(self) -> list[str]:
         probe = self.tokenizer("a", "b")
-        return [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in probe]
+        return [k for k in MODEL_INPUTS if k in probe]
 
     def _init_onnx(self, onnx: Path):
         import onnxruntime as ort
@@ -310,7 +315,7 @@ class NLIModel:
         where = {p: i for i, p in enumerate(unique)}
         enc = self.tokenizer([p for p, _ in unique], [h for _, h in unique], truncation=True,
                              max_length=self.max_length)
-        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+        keys = [k for k in MODEL_INPUTS if k in enc]
         probs = np.zeros((len(unique), len(self.labels)), dtype=np.float32)
         for idx, feats in self._batches(enc, keys, batch_size, exact, show_progress):
             logits = self._logits(feats, exact)[: len(idx)]
