@@ -46,3 +46,14 @@ def test_user_errors_are_one_line(args, message):
     assert "Traceback" not in out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
+
+
+def test_precision_and_runtime_options_reach_the_config():
+    """--nli-fast, --nli-bf16-runtime and --embedding-precision set the Config the pipeline runs with."""
+    from engine.cli import _config_from, build_parser
+
+    args = build_parser().parse_args(["analyze", "data/seed", "--nli-fast", "bf16", "--nli-bf16-runtime", "torch",
+                                      "--embedding-precision", "fp32"])
+    config = _config_from(args)
+    assert (config.nli_fast, config.nli_bf16_runtime, config.embedding_precision) == ("bf16", "torch", "fp32")
+    assert _config_from(build_parser().parse_args(["analyze", "data/seed"])).nli_bf16_runtime == "auto"
