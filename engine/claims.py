@@ -1419,8 +1419,24 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
         carried = quoted
     # a sentence later found to be part of a quotation attributed further on is not the outlet's
     spans = [(r["content_start"], r["content_end"]) for r in rows if r["attributed"]]
-    return [r for r in rows if r["attributed"] or not any(
-        cs <= r["content_start"] and r["content_end"] <= ce for cs, ce in spans)]
+    return _unique_ids([r for r in rows if r["attributed"] or not any(
+        cs <= r["content_start"] and r["content_end"] <= ce for cs, ce in spans)])
+
+
+def _unique_ids(rows: list[dict]) -> list[dict]:
+    """Claim ids are "doc:start", but two claims can start at one offset (a quotation claimed in its first
+    sentence and again, reaching back, from a later "he said"): the later one gets the next free ".k" suffix,
+    so every id stays a key (store, graph, joins)."""
+    taken, seen = {row["claim_id"] for row in rows}, set()
+    for row in rows:
+        if row["claim_id"] in seen:
+            base, k = row["claim_id"], 1
+            while f"{base}.{k}" in taken:
+                k += 1
+            row["claim_id"] = f"{base}.{k}"
+            taken.add(row["claim_id"])
+        seen.add(row["claim_id"])
+    return rows
 
 
 #: words before a headline's colon that announce the story, not who speaks ("Breaking: ...", "Watch: ...")

@@ -513,3 +513,18 @@ def test_colon_headline_written_as_a_sentence_and_a_relative_that_speaker():
     row = one(table, "it could harm commerce")
     assert row["speaker_mention"] == "prominent businesses"
     assert text[row["speaker_start"]:row["speaker_end"]] == "prominent businesses"
+
+
+def test_claim_ids_stay_unique_when_two_claims_start_at_one_offset():
+    # Sexton's quotation is claimed in its first sentence and again, reaching back to the same offset, from the
+    # "Sexton said" two sentences on: both used to get the id "doc:4919"
+    from engine import datasets, ingest
+
+    config = Config(show_progress=False)
+    corpus = datasets.load("corpus", sample=10**6, seed=13)
+    doc = corpus.filter(pl.col("id") == "polnear-huff-post_2016-06-17_trump-s-supporters-may-be-the-re")
+    table = claims.extract(ingest.load_documents(doc, config)[0], config)
+    starts = table.filter(pl.col("start") == 4919)
+    assert starts.height == 2
+    assert table["claim_id"].n_unique() == table.height
+    assert sorted(starts["claim_id"].to_list()) == [f"{doc['id'][0]}:4919", f"{doc['id'][0]}:4919.1"]
