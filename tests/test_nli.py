@@ -60,6 +60,23 @@ def test_predict_deduplicates_and_keeps_order(shipped):
     assert shipped.predict([]).shape == (0, 3)
 
 
+def test_pair_inputs_assembled_from_tokenized_texts_equal_the_tokenizer_call(shipped):
+    # predict() tokenizes each distinct text once and assembles pairs; pairs over max_length (truncated, here
+    # the paragraph-long ones) go through the tokenizer's pair call. Either way: the same inputs
+    news = pl.read_ndjson(Path(__file__).resolve().parents[1] / "data" / "news_nli" / "dev.jsonl")
+    texts = news["premise"].to_list() + news["hypothesis"].to_list()
+    long = [" ".join(texts[i:i + 6]) for i in range(0, 60, 6)]
+    pairs = [(a, b) for a in texts[:20] + long[:3] for b in texts[20:40] + long[3:]]
+    assert len(pairs) >= 256
+    built = shipped._encode(pairs)
+    called = shipped.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation=True,
+                               max_length=shipped.max_length)
+    assert sum(len(ids) == shipped.max_length for ids in built["input_ids"]) > 20  # some were truncated
+    assert set(built) == {k for k in ("input_ids", "attention_mask", "token_type_ids") if k in called}
+    for key, rows in built.items():
+        assert rows == called[key], key
+
+
 def _tiny_model(path, id2label, winner):
     """A random tiny BERT classifier whose bias makes `winner` dominate, with shuffled id2label."""
     import torch
