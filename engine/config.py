@@ -89,8 +89,9 @@ class Config:
     #: there, scores within ~0.03 of fp32 and independent of batch-mates: engine.bf16), else the int8 ONNX graph,
     #: else fp32; or "bf16" / "int8" / "fp32". It only screens: reported scores come from the exact pass
     nli_fast: str = "auto"
-    #: what runs a bf16 fast pass: "auto" = OpenVINO when installed (a core dependency; ~1.2-1.3x torch bf16
-    #: on this project's machine, same fixed batch shapes, so still independent of batch-mates), else "torch"
+    #: what runs a bf16 fast pass: "auto" = OpenVINO when installed (a core dependency; the NLI stage ~1.2x torch
+    #: bf16 on this project's machine: throughput streams, same fixed batch shapes, so still independent of
+    #: batch-mates), else "torch"
     nli_bf16_runtime: str = "auto"
     #: with a bf16 fast pass, only pairs whose fast score is at least nli_threshold - this are re-scored in
     #: fp32 (bf16 stays within ~0.03 of fp32); the others keep their bf16 scores. The int8 pass, which
