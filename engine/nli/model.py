@@ -372,7 +372,7 @@ class NLIModel:
         queue.set_callback(lambda request, idx: keep(idx, request.get_output_tensor(0).data))
         for idx, feats in plan:
             queue.start_async({k: feats[k] for k in self._ov_inputs}, idx)  # waits for a free request
-        queue.wait_all()
+        queue.wait_all()  # re-raises an error of a callback (checked): no batch is silently left at zeros
 
     def _batches(self, enc, keys, batch_size: int, exact: bool, show_progress: bool):
         """(item indices, padded features) per batch, shortest first. The bf16 pass runs fixed shapes
