@@ -1607,10 +1607,26 @@ def _question(content: str) -> bool:
     return content.rstrip(" \u201d\"'").endswith("?")
 
 
+#: an embedded question asks, it asserts nothing NLI could contradict ("would not confirm whether Scott had a
+#: gun", "asked how the funds would be used"); "whether" always opens one, the other wh-words only after a cue
+#: that asks or answers ("He said if talks fail, sanctions follow" and "revealed how he watched" assert)
+_WH_WORDS = {"if", "why", "how", "what", "who", "whom", "when", "where", "which"}
+_ASKING_CUES = {"ask", "wonder", "question", "confirm", "answer", "explain", "know", "investigate", "examine",
+                "determine", "check", "doubt", "clarify", "specify", "inquire", "probe", "ponder", "consider",
+                "discuss", "debate"}
+
+
+def _embedded_question(content: str, cue_lemma: str) -> bool:
+    first = re.match(r"\W*(\w+)", content)
+    word = first.group(1).lower() if first else ""
+    return word == "whether" or word in _WH_WORDS and cue_lemma.lower() in _ASKING_CUES
+
+
 def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker, published, config, lex,
          aliases, emitted, keep_questions: bool = False) -> dict | None:
     content = text[cs:ce]
-    if _words(content) < config.min_claim_words or not keep_questions and _question(content):
+    if _words(content) < config.min_claim_words or not keep_questions and (
+            _question(content) or _embedded_question(content, doc[frame.cue_i].lemma_)):
         return None
     start, end = min(s_start, cs), max(s_end, ce)
     end_cut, truncated = _truncate(start, end, config)

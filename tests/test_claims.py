@@ -528,3 +528,20 @@ def test_claim_ids_stay_unique_when_two_claims_start_at_one_offset():
     assert starts.height == 2
     assert table["claim_id"].n_unique() == table.height
     assert sorted(starts["claim_id"].to_list()) == [f"{doc['id'][0]}:4919", f"{doc['id'][0]}:4919.1"]
+
+
+def test_embedded_questions_are_not_claims_but_conditionals_and_factives_are():
+    text = ("Police would not confirm whether Scott had a gun, the chief said on Monday. "
+            "The mayor asked how the relief funds would be used by the charity. "
+            "The minister said if the talks fail, sanctions will follow quickly. "
+            "The report revealed how he personally watched the videos of the attacks.")
+    table = claims.extract(documents({"q": text}, "outlet"), Config(show_progress=False))
+    contents = table["content"].to_list()
+    assert not any(c.startswith(("whether", "how the relief")) for c in contents)
+    assert "if the talks fail, sanctions will follow quickly" in contents
+    assert "how he personally watched the videos of the attacks" in contents
+    # the asking itself is still reported, by the outlet
+    assert one(table, "The mayor asked how the relief funds", speaker="outlet")["attributed"] is False
+    # the attribution evaluation keeps them (PolNeAR annotates questions)
+    kept = claims.extract(documents({"q": text}, "outlet"), Config(show_progress=False), keep_questions=True)
+    assert "how the relief funds would be used by the charity" in kept["content"].to_list()
