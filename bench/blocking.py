@@ -103,7 +103,7 @@ def build(n_claims: int, seed: int = 13, dense_similarity: float = 0.3, rest_fra
     of the recall against all pairs, at a fraction of the cost (2,000 claims = 2 M pairs, hours of NLI on 2
     cores, against minutes for a 5% sample). Chunks are saved as they finish, so a killed build resumes.
     """
-    from engine.nli import load
+    from engine.nli.model import load_for
     from engine.nli.score import pair_scores
 
     config = Config(show_progress=False)
@@ -116,8 +116,7 @@ def build(n_claims: int, seed: int = 13, dense_similarity: float = 0.3, rest_fra
     table = pl.read_parquet(SAMPLE)
     vectors = np.asarray(table["vector"].to_list(), dtype=np.float32)
     pairs = stratified_pairs(all_pairs(table, vectors), dense_similarity, rest_fraction, seed)
-    model = load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
-                 fast=config.nli_fast, bf16_runtime=config.nli_bf16_runtime)
+    model = load_for(config)
     content = dict(zip(table["claim_id"].to_list(), table["content"].fill_null("").to_list()))
     print(f"{table.height} claims, {pairs.height} pairs to score, {model!r}", file=sys.stderr)
     started = time.time()

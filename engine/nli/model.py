@@ -7,7 +7,8 @@ Two passes: `predict(exact=True)` runs fp32 (scores that do not depend on batch-
 `predict(exact=False)` runs the model's *fast* pass, which the engine uses only to screen pairs: bf16 on CPUs
 with AMX tiles (fixed batch shapes, see engine.bf16), else the int8 ONNX graph when one is exported, else fp32.
 The bf16 pass runs on OpenVINO where it is installed (its CPU plugin fuses the attention and layer-norm ops
-that dominate short pairs: ~1.2-1.3x torch bf16 here), else on torch/oneDNN (~2x fp32 on AMX).
+that dominate short pairs, and runs batches on several streams at once: the NLI stage ~1.2x its torch-bf16
+run here), else on torch/oneDNN (~2x fp32 on AMX).
 """
 from __future__ import annotations
 
@@ -429,3 +430,9 @@ def load(name_or_path=None, backend: str = "auto", max_length: int = 128, thread
         _CACHE[key] = NLIModel(name, path, backend, max_length, threads, fast, bf16_runtime)
         log.info("loaded %r", _CACHE[key])
     return _CACHE[key]
+
+
+def load_for(config) -> NLIModel:
+    """The model a Config asks for, loaded as the NLI stage loads it (one place maps the options to load())."""
+    return load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
+                threads=config.threads, fast=config.nli_fast, bf16_runtime=config.nli_bf16_runtime)

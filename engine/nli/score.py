@@ -22,7 +22,7 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
         raise ConfigError(f"nli_combine must be one of {', '.join(COMBINE)}, not {config.nli_combine!r}")
     if candidates is None or candidates.height == 0:
         return conform(None, SCORED)
-    from engine.nli.model import load
+    from engine.nli.model import load_for
 
     content = claims.select(pl.col("claim_id").cast(pl.Utf8), pl.col("content").fill_null("").cast(pl.Utf8))
     pairs = (
@@ -31,9 +31,7 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
         .with_columns(pl.col("content_a").fill_null(""), pl.col("content_b").fill_null(""))
     )
     a, b = pairs["content_a"].to_list(), pairs["content_b"].to_list()
-    model = load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
-                 threads=config.threads, fast=config.nli_fast,
-                 bf16_runtime=config.nli_bf16_runtime)
+    model = load_for(config)
     ab, ba, combined, view = pair_scores(model, a, b, config)
     c, e, n = (model.index(x) for x in ("contradiction", "entailment", "neutral"))
     scored = pairs.select("claim_a", "claim_b", "similarity", "shared_entities").with_columns(
