@@ -9,6 +9,7 @@ import pytest
 
 from engine.config import Config
 from engine.errors import ModelError
+from engine.nli import data
 from engine.schema import SCORED
 
 pytestmark = pytest.mark.slow
@@ -63,7 +64,7 @@ def test_predict_deduplicates_and_keeps_order(shipped):
 def test_pair_inputs_assembled_from_tokenized_texts_equal_the_tokenizer_call(shipped):
     # predict() tokenizes each distinct text once and assembles pairs; pairs over max_length (truncated, here
     # the paragraph-long ones) go through the tokenizer's pair call. Either way: the same inputs
-    news = pl.read_ndjson(Path(__file__).resolve().parents[1] / "data" / "news_nli" / "dev.jsonl")
+    news = data.news_nli("dev")
     texts = news["premise"].to_list() + news["hypothesis"].to_list()
     long = [" ".join(texts[i:i + 6]) for i in range(0, 60, 6)]
     pairs = [(a, b) for a in texts[:20] + long[:3] for b in texts[20:40] + long[3:]]
@@ -200,7 +201,7 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
 
     # real claim pairs: the news set's first 40 dev pairs (with the shipped weights, no pair of the seed alone
     # passes the a->b screen in the full view)
-    news = pl.read_ndjson(Path(__file__).resolve().parents[1] / "data" / "news_nli" / "dev.jsonl").head(40)
+    news = data.news_nli("dev").head(40)
     texts = news["premise"].to_list() + news["hypothesis"].to_list()
     claims = pl.DataFrame({"claim_id": [f"c{i}" for i in range(len(texts))], "content": texts})
     cands = _candidates([f"c{i}" for i in range(news.height)], [f"c{news.height + i}" for i in range(news.height)])
