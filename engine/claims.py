@@ -1625,8 +1625,9 @@ def _embedded_question(content: str, cue_lemma: str) -> bool:
 def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, speaker, published, config, lex,
          aliases, emitted, keep_questions: bool = False) -> dict | None:
     content = text[cs:ce]
+    cue_tok = doc[frame.cue_i]
     if _words(content) < config.min_claim_words or not keep_questions and (
-            _question(content) or _embedded_question(content, doc[frame.cue_i].lemma_)):
+            _question(content) or _embedded_question(content, cue_tok.lemma_)):
         return None
     start, end = min(s_start, cs), max(s_end, ce)
     end_cut, truncated = _truncate(start, end, config)
@@ -1639,12 +1640,11 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
         # (but "who" itself: "Sanders, who sees himself as ...")
         speaker_span = _speaker_span(doc[frame.antecedent])
     ss, se = _char_span(doc, speaker_span, block_start)
-    cue_tok = doc[frame.cue_i]
     resolved = _resolved_content(doc, frame, speaker)
     if ce_cut != ce or cs != _char_span(doc, frame.content, block_start)[0]:
         resolved = text[cs:ce_cut]
-    verb = doc[frame.cue_i]
-    fs, fe = block_start + doc[verb.left_edge.i].idx, block_start + verb.right_edge.idx + len(verb.right_edge)
+    fs = block_start + doc[cue_tok.left_edge.i].idx
+    fe = block_start + cue_tok.right_edge.idx + len(cue_tok.right_edge)
     if frame.gap is not None and not truncated:
         # “A,” X said, “B.”: NLI reads A and B without the frame between them
         gs, ge = _char_span(doc, frame.gap, block_start)
