@@ -36,6 +36,9 @@ SAMPLE = CACHE / "blocking_claims.parquet"
 PAIRS = CACHE / "blocking_exhaustive.parquet"
 PARTS = CACHE / "blocking_parts"
 CHUNK = 20_000
+#: the exhaustive cache's flagged pairs (score >= 0.5 with the weights of session 7), each read and labelled
+#: by two annotators: which of the "contradictions" exhaustive NLI finds are real (data/wild_pairs/README.md)
+WILD = ROOT / "data" / "wild_pairs" / "pairs.jsonl"
 #: recall is also reported for exhaustive contradictions between claims at least this similar
 SIMILAR = 0.4
 
@@ -153,6 +156,7 @@ def build(n_claims: int, seed: int = 13, dense_similarity: float = 0.3, rest_fra
 def measure(config: Config | None = None) -> dict:
     """Blocking figures on the cached sample (no NLI runs)."""
     from engine import candidates
+    from engine.contradictions import reported
 
     config = config or Config(show_progress=False)
     if not (SAMPLE.exists() and PAIRS.exists()):
@@ -168,7 +172,17 @@ def measure(config: Config | None = None) -> dict:
     exhaustive = pl.read_parquet(PAIRS)
     if "weight" not in exhaustive.columns:  # an exhaustive cache: every pair counts once
         exhaustive = exhaustive.with_columns(weight=pl.lit(1.0))
-    exhaustive = exhaustive.filter(pl.col("score").fill_null(0.0) >= config.nli_threshold)
+    # the engine's decision as if every pair were scored (engine.contradictions.reported: unrelated-looking
+    # pairs need nli_unrelated_threshold), and the score alone as before session 8, for comparison
+    entities = table.select("claim_id", pl.col("entities").fill_null([]))
+    exhaustive = (exhaustive.join(entities.rename({"claim_id": "claim_a", "entities": "ents_a"}), on="claim_a")
+                  .join(entities.rename({"claim_id": "claim_b", "entities": "ents_b"}), on="claim_b")
+                  .with_columns(shared_entities=pl.col("ents_a").list.set_intersection("ents_b"),
+                                score=pl.col("score").fill_null(0.0)))
+    score_only = exhaustive.filter(pl.col("score") >= config.nli_threshold)
+    recall_score_only = float(score_only.filter(pl.Series([tuple(sorted(p)) in blocked for p in score_only.select(
+        "claim_a", "claim_b").iter_rows()], dtype=pl.Boolean))["weight"].sum()) / max(1e-9, float(score_only["weight"].sum()))
+    exhaustive = exhaustive.filter(reported(config))
     hits = [tuple(sorted(p)) for p in exhaustive.select("claim_a", "claim_b").iter_rows()]
     weights = exhaustive["weight"].to_list()
     similar = [p for p, sim in zip(hits, exhaustive["similarity"].to_list()) if sim >= SIMILAR]
@@ -187,6 +201,7 @@ def measure(config: Config | None = None) -> dict:
     kept_eligible = sum(w for p, w in zip(eligible, rules["weight"].to_list()) if p in blocked)
     total_eligible = float(rules["weight"].sum())
     return {
+        **confirmed(blocked, set(table["claim_id"].to_list()), set(hits)),
         "claims": n,
         "pairs_possible": possible,
         "pairs_scored": len(blocked),
@@ -194,6 +209,8 @@ def measure(config: Config | None = None) -> dict:
         # weighted: an estimate of the count over all pairs when the cache is a stratified sample
         "exhaustive_contradictions": round(total, 1),
         "exhaustive_contradictions_scored": len(hits),
+        "exhaustive_score_only": round(float(score_only["weight"].sum()), 1),
+        "blocking_recall_score_only": recall_score_only,
         "blocking_recall": kept / total if hits else None,
         "exhaustive_contradictions_eligible": round(total_eligible, 1),
         "blocking_recall_eligible": kept_eligible / total_eligible if eligible else None,
@@ -203,8 +220,31 @@ def measure(config: Config | None = None) -> dict:
         "similar_min": SIMILAR,
         "blocking_seconds": round(seconds, 3),
         "threshold": config.nli_threshold,
+        "unrelated_threshold": config.nli_unrelated_threshold,
         "top_k": config.top_k,
     }
+
+
+def confirmed(blocked: set[tuple[str, str]], claim_ids: set[str], decided: set[tuple[str, str]]) -> dict:
+    """Recall of the human-confirmed contradictions among the exhaustive cache's flagged pairs, and the share
+    of pairs the engine's decision (`decided`) reports that are real (weighted like the cache): both
+    annotators ("agreed") or either one. Labelled: every pair the exhaustive score alone flagged (>= 0.5)."""
+    if not WILD.exists():
+        return {}
+    rows = [json.loads(line) for line in WILD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not all(r["claim_a"] in claim_ids and r["claim_b"] in claim_ids for r in rows):
+        return {"confirmed_note": "labels belong to another sample (rebuilt cache): not used"}
+    out = {"flagged_labelled": len(rows)}
+    rows = [r for r in rows if tuple(sorted((r["claim_a"], r["claim_b"]))) in decided]
+    total = sum(r["sample_weight"] for r in rows)
+    for name, real in (("agreed", lambda r: r["label_1"] == r["label_2"] == "contradiction"),
+                       ("either", lambda r: "contradiction" in (r["label_1"], r["label_2"]))):
+        hits = [r for r in rows if real(r)]
+        kept = [r for r in hits if tuple(sorted((r["claim_a"], r["claim_b"]))) in blocked]
+        out[f"confirmed_{name}"] = len(hits)
+        out[f"reported_precision_{name}"] = sum(r["sample_weight"] for r in hits) / total if total else None
+        out[f"blocking_recall_confirmed_{name}"] = len(kept) / len(hits) if hits else None
+    return out
 
 
 def main(argv=None) -> None:

@@ -42,9 +42,9 @@ def _claims_and_pairs(target: int):
 
 
 def _reported(frame, config) -> set:
-    import polars as pl
+    from engine.contradictions import reported
 
-    return set(frame.filter(pl.col("score") >= config.nli_threshold).select("claim_a", "claim_b").iter_rows())
+    return set(frame.filter(reported(config)).select("claim_a", "claim_b").iter_rows())
 
 
 def main(target: int = 1000) -> dict:

@@ -43,13 +43,23 @@ def _kind(actor_a, actor_b, attributed_a, attributed_b) -> str:
     return "correction" if not attributed_a and not attributed_b else "reversal"
 
 
+def reported(config: Config) -> pl.Expr:
+    """The engine's decision on a scored pair: score >= nli_threshold, and >= nli_unrelated_threshold when the
+    two claims are neither similar (cosine < related_similarity) nor share a named entity. Unknown similarity
+    counts as related (the stricter bar needs evidence that the pair is unrelated)."""
+    related = ((pl.col("similarity").fill_null(1.0) >= config.related_similarity)
+               | (pl.col("shared_entities").list.len().fill_null(0) > 0))
+    return (pl.col("score") >= config.nli_threshold) & (related | (pl.col("score") >= config.nli_unrelated_threshold))
+
+
 def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Pairs whose combined contradiction score reaches `config.nli_threshold`, strongest first: score, plus
+    """Pairs the engine reports (`reported`: the combined contradiction score reaches `config.nli_threshold`,
+    or `config.nli_unrelated_threshold` for unrelated-looking claims), strongest first: score, plus
     `config.rank_entity_bonus` for pairs that share a named entity and `config.rank_reply_bonus` for a reply
     set right after the claim it answers in the same document."""
     if scored.height == 0 or claims.height == 0:
         return empty(CONTRADICTIONS)
-    hits = scored.filter(pl.col("score") >= config.nli_threshold)
+    hits = scored.filter(reported(config))
     if hits.height == 0:
         return empty(CONTRADICTIONS)
     side = claims.select(
@@ -158,19 +168,27 @@ def explain(analysis, i: int = 0) -> dict:
         "contradiction_b_then_a": row["contradiction_ba"],
         "similarity": row["similarity"],
         "shared_entities": list(row["shared_entities"] or []),
-        "threshold": analysis.config.nli_threshold,
+        "threshold": _bar(row, analysis.config),
         "view": row["view"],
         "why": (
             f"NLI contradiction {row['contradiction_ab']:.2f} (a→b) and "
             + ("not scored (b→a; a→b was below nli_reverse_min)" if row["contradiction_ba"] is None
                else f"{row['contradiction_ba']:.2f} (b→a)") + ", "
-            f"combined {row['score']:.2f} ≥ threshold {analysis.config.nli_threshold:.2f}; "
+            f"combined {row['score']:.2f} ≥ threshold {_bar(row, analysis.config):.2f}"
+            + (" (unrelated-looking claims: no shared entity, low similarity)"
+               if _bar(row, analysis.config) > analysis.config.nli_threshold else "") + "; "
             f"cosine similarity {row['similarity']:.2f}"
             + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
             + ("; scored on the denial's core, its qualifiers left out: "
                + "; ".join(f'"{core}"' for core in _cores(row, analysis.config)) if row["view"] == "core" else "")
         ),
     }
+
+
+def _bar(row, config: Config) -> float:
+    """The score this pair had to reach (see `reported`)."""
+    related = row["similarity"] is None or row["similarity"] >= config.related_similarity or row["shared_entities"]
+    return config.nli_threshold if related else max(config.nli_threshold, config.nli_unrelated_threshold)
 
 
 def _cores(row, config: Config) -> list[str]:

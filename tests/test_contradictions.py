@@ -97,6 +97,45 @@ def test_select_threshold_order_kind_and_direction():
     assert (reversal["published_a"], reversal["published_b"]) == ("2016-03-01", "2016-06-01")
 
 
+def test_unrelated_looking_pairs_need_the_higher_bar():
+    documents, claims, actors, scored = _tables()
+    # c1-c3 (0.72) is neither similar (0.3 < related_similarity) nor shares an entity: below the 0.8 bar
+    scored = scored.with_columns(similarity=pl.Series([0.8, 0.3, 0.9, 0.1]))
+    assert contradictions.select(scored, claims, Config())["score"].to_list() == [0.91, 0.66]
+    # a shared entity makes it related; a lower bar, or a lower related_similarity, admits it too
+    shared = scored.with_columns(shared_entities=pl.Series([["bridge"], ["army"], [], []]))
+    assert contradictions.select(shared, claims, Config(rank_entity_bonus=0.0))["score"].to_list() == [0.91, 0.72, 0.66]
+    for config in (Config(nli_unrelated_threshold=0.7), Config(related_similarity=0.3)):
+        assert contradictions.select(scored, claims, config)["score"].to_list() == [0.91, 0.72, 0.66]
+    explained = contradictions.explain(Analysis(
+        documents=documents, skipped=empty(SKIPPED), claims=claims, actors=actors, candidates=empty(CANDIDATES),
+        scored=scored, contradictions=contradictions.select(scored, claims, Config(nli_unrelated_threshold=0.7)),
+        config=Config(nli_unrelated_threshold=0.7)), 1)
+    assert explained["threshold"] == 0.7 and "unrelated-looking" in explained["why"]
+
+
+def test_the_unrelated_bar_keeps_every_confirmed_contradiction_of_the_wild_pairs():
+    """On the labelled pairs exhaustive NLI flagged in the blocking benchmark's sample (data/wild_pairs/):
+    the engine's decision drops most of the noise and none of the pairs an annotator confirmed."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    rows = [json.loads(line) for line in (root / "data" / "wild_pairs" / "pairs.jsonl").read_text().splitlines()]
+    claims = pl.read_parquet(root / "bench" / "cache" / "blocking_claims.parquet", columns=["claim_id", "entities"])
+    entities = dict(zip(claims["claim_id"].to_list(), claims["entities"].to_list()))
+    flagged = conform(pl.DataFrame({
+        "claim_a": [r["claim_a"] for r in rows], "claim_b": [r["claim_b"] for r in rows],
+        "score": [r["flagged_score"] for r in rows], "similarity": [r["similarity"] for r in rows],
+        "shared_entities": [sorted(set(entities[r["claim_a"]] or []) & set(entities[r["claim_b"]] or [])) for r in rows],
+    }), SCORED)
+    kept = flagged.with_columns(weight=pl.Series([r["sample_weight"] for r in rows]),
+                                real=pl.Series(["contradiction" in (r["label_1"], r["label_2"]) for r in rows]))
+    kept = kept.filter(contradictions.reported(Config()))
+    assert kept["real"].sum() == sum("contradiction" in (r["label_1"], r["label_2"]) for r in rows) == 9
+    assert kept["weight"].sum() < 0.5 * sum(r["sample_weight"] for r in rows)
+
+
 def test_timeline_orders_by_date():
     line = _analysis().timeline()
     assert line["date"].to_list() == ["2016-06-01", "2016-06-01", "2016-06-02"]

@@ -68,3 +68,31 @@ def test_negation_and_shortening_augmentation():
     frame = augment.news_augment(["The rebels captured the airport after a week of fighting."], 20, seed=0)
     labels = dict(zip(frame["source"], frame["label"]))
     assert labels["aug_negate"] == "contradiction" and labels["aug_shorten"] == "entailment"
+
+
+def test_hard_neutral_candidates_are_unrelated_pairs_from_different_stories(tmp_path):
+    from engine import embed
+    from engine.config import Config
+    from engine.nli import mine
+
+    usable = data.training_articles()
+    by_text = {s: b for b, s in data.news_sentences() if b in usable}  # one article per text
+    pool = [(b, s) for s, b in by_text.items()][:1500]
+    story = mine._stories(pool)
+    # FNC-1 has several articles per story: the pool holds some, and they must never be paired
+    assert len(set(story.values())) < len({b for b, _ in pool})
+    vectors = embed.encode([t for _, t in pool], Config(show_progress=False))
+    pairs = mine.candidate_pairs(pool, 300, seed=3, vectors=vectors)
+    assert len(pairs) == 300
+    doc_of = {t: b for b, t in pool}
+    index = {t: i for i, (_, t) in enumerate(pool)}
+    for a, b in pairs:
+        assert story[doc_of[a]] != story[doc_of[b]]
+        assert float(vectors[index[a]] @ vectors[index[b]]) < 0.4
+    assert not {doc_of[t] for p in pairs for t in p} & mine.BENCHMARK_ARTICLES
+    # a recipe that mines hard neutrals needs the NLI weights it continues
+    from engine.nli import train
+
+    with pytest.raises(SystemExit):
+        train.main(["--out", str(tmp_path / "unused"), "--recipe", "hard_neutral", "--limit", "8"])
+    assert not (tmp_path / "unused").exists()

