@@ -70,7 +70,8 @@ def assert_same_result(got, want, tol=1e-6):
     # the same reported pairs also at a threshold low enough to report some (whatever the model's calibration)
     from engine import contradictions
 
-    low = CONFIG.replace(nli_threshold=float(want.scored["score"].top_k(5).min()))
+    floor = float(want.scored["score"].top_k(5).min())
+    low = CONFIG.replace(nli_threshold=floor, nli_unrelated_threshold=floor)
     found = contradictions.select(got.scored, got.claims, low)
     assert found.height >= 5
     assert pair_keys(found) == pair_keys(contradictions.select(want.scored, want.claims, low))

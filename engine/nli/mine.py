@@ -57,13 +57,16 @@ def candidate_pairs(pool: list[tuple[str, str]], n: int, seed: int = 13, max_sim
                     vectors: np.ndarray | None = None) -> list[tuple[str, str]]:
     """`n` random pairs of contents from two articles of two different stories, not similar in wording or
     embedding. `vectors`: the pool's normalised embeddings (computed when None)."""
-    pool = [(b, t) for b, t in pool if b not in BENCHMARK_ARTICLES]
-    story = _stories(pool)
+    keep = [i for i, (b, _) in enumerate(pool) if b not in BENCHMARK_ARTICLES]
     if vectors is None:
         from engine import embed
         from engine.config import Config
 
-        vectors = embed.encode([t for _, t in pool], Config(show_progress=False))
+        vectors = embed.encode([pool[i][1] for i in keep], Config(show_progress=False))
+    else:
+        vectors = np.asarray(vectors)[keep]
+    pool = [pool[i] for i in keep]
+    story = _stories(pool)
     rng = random.Random(seed)
     seen: set[tuple[int, int]] = set()
     out: list[tuple[str, str]] = []
