@@ -234,7 +234,9 @@ def confirmed(blocked: set[tuple[str, str]], claim_ids: set[str], decided: set[t
     rows = [json.loads(line) for line in WILD.read_text(encoding="utf-8").splitlines() if line.strip()]
     if not all(r["claim_a"] in claim_ids and r["claim_b"] in claim_ids for r in rows):
         return {"confirmed_note": "labels belong to another sample (rebuilt cache): not used"}
-    out = {"flagged_labelled": len(rows)}
+    labelled = {tuple(sorted((r["claim_a"], r["claim_b"]))) for r in rows}
+    # other NLI weights flag other pairs: precision covers only the labelled ones, so say how many that is
+    out = {"flagged_labelled": len(rows), "reported_labelled_share": len(decided & labelled) / len(decided) if decided else None}
     rows = [r for r in rows if tuple(sorted((r["claim_a"], r["claim_b"]))) in decided]
     total = sum(r["sample_weight"] for r in rows)
     for name, real in (("agreed", lambda r: r["label_1"] == r["label_2"] == "contradiction"),

@@ -28,7 +28,7 @@ def test_training_end_to_end_on_a_tiny_slice(tmp_path):
     assert any(k.startswith("synth_") for k in stage["source_counts"])
     assert "aug_scope" not in stage["source_counts"]  # news2 drops the scope pairs
     assert "not_entailment" in stage["label_counts"]
-    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish"]
+    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish", "sick_both"]
     # the stage after it: all of SICK again (here capped), samples of SNLI / FEVER / template pairs, no news pool
     polish = train.build_dataset("sick_polish", limit=8)
     assert {"sick", "snli", "fever"} <= set(polish["source"]) and any(s.startswith("synth_") for s in polish["source"])
