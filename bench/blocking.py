@@ -180,8 +180,10 @@ def measure(config: Config | None = None) -> dict:
                   .with_columns(shared_entities=pl.col("ents_a").list.set_intersection("ents_b"),
                                 score=pl.col("score").fill_null(0.0)))
     score_only = exhaustive.filter(pl.col("score") >= config.nli_threshold)
-    recall_score_only = float(score_only.filter(pl.Series([tuple(sorted(p)) in blocked for p in score_only.select(
-        "claim_a", "claim_b").iter_rows()], dtype=pl.Boolean))["weight"].sum()) / max(1e-9, float(score_only["weight"].sum()))
+    in_blocked = pl.Series([tuple(sorted(p)) in blocked for p in score_only.select("claim_a", "claim_b").iter_rows()],
+                           dtype=pl.Boolean)
+    recall_score_only = (float(score_only.filter(in_blocked)["weight"].sum())
+                         / max(1e-9, float(score_only["weight"].sum())))
     exhaustive = exhaustive.filter(reported(config))
     hits = [tuple(sorted(p)) for p in exhaustive.select("claim_a", "claim_b").iter_rows()]
     weights = exhaustive["weight"].to_list()
@@ -236,7 +238,8 @@ def confirmed(blocked: set[tuple[str, str]], claim_ids: set[str], decided: set[t
         return {"confirmed_note": "labels belong to another sample (rebuilt cache): not used"}
     labelled = {tuple(sorted((r["claim_a"], r["claim_b"]))) for r in rows}
     # other NLI weights flag other pairs: precision covers only the labelled ones, so say how many that is
-    out = {"flagged_labelled": len(rows), "reported_labelled_share": len(decided & labelled) / len(decided) if decided else None}
+    out = {"flagged_labelled": len(rows),
+           "reported_labelled_share": len(decided & labelled) / len(decided) if decided else None}
     rows = [r for r in rows if tuple(sorted((r["claim_a"], r["claim_b"]))) in decided]
     total = sum(r["sample_weight"] for r in rows)
     for name, real in (("agreed", lambda r: r["label_1"] == r["label_2"] == "contradiction"),

@@ -49,13 +49,15 @@ RECIPES = {
     "sick_polish": dict(sick_both=False, snli=True, fever=1000, news_random=0, augment=0, lexical=0, claims=False,
                         synthetic=1000, sample_snli=600, epochs=2, lr=2e-5),
     # stage 5 of "full": SICK TRAIN+TRIAL in both orders (the reversed pair labelled with SICK's own B->A
-    # annotation, where its A->B one agrees with the official label) with the samples of stage 4; chosen on the news dev set over 1 epoch (engine F1 0.654 vs 0.623; stages 1-4 0.608)
+    # annotation, where its A->B one agrees with the official label) with the samples of stage 4; 2 epochs
+    # chosen on the news dev set over 1 (engine F1 0.654 vs 0.623; stages 1-4 0.608)
     "sick_both": dict(sick_both=True, snli=True, fever=1000, news_random=0, augment=0, lexical=0, claims=False,
                       synthetic=1000, sample_snli=600, epochs=2, lr=2e-5),
-    # tried in session 8, not in "full" (news dev 0.557 vs 0.608; see the model card): hard neutrals (engine.nli.mine), unrelated claim pairs the previous stage's weights
-    # call contradictions (the false positives that dominate what the engine reports at scale), with SICK,
-    # samples of SNLI / FEVER / templates, and news contradictions (negations, paraphrased denials) so that
-    # "news-like" does not become "neutral"
+    # tried in session 8, not in "full" (news dev 0.557 vs 0.608; see the model card): hard neutrals
+    # (engine.nli.mine), unrelated claim pairs the previous stage's weights call contradictions (the false
+    # positives that dominate what the engine reports at scale), with SICK, samples of SNLI / FEVER /
+    # templates, and news contradictions (negations, paraphrased denials) so that "news-like" does not
+    # become "neutral"
     "hard_neutral": dict(sick_both=False, snli=True, fever=1000, news_random=0, augment=2500, lexical=2000,
                          paraphrase=3000, contrary=600, synthetic=1000, claims=True, drop_sources=["aug_scope"],
                          sample_snli=600, hard=120_000, hard_min_score=0.5, epochs=1, lr=2e-5),
@@ -129,8 +131,12 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
     if n_hard:
         from engine.nli import load, mine
 
-        parts.append(mine.hard_neutrals(load(base or base_model_path()), pool, n_hard, seed=seed,
-                                        min_score=r["hard_min_score"], show_progress=show_progress))
+        if base is None:
+            raise ValueError(f"recipe {recipe} mines with the NLI weights it continues: give base")
+        hard = mine.hard_neutrals(load(base), pool, n_hard, seed=seed, min_score=r["hard_min_score"],
+                                  show_progress=show_progress)
+        log.info("hard neutrals: %d rows from %d unrelated pairs", hard.height, n_hard)
+        parts.append(hard)
     frame = pl.concat(parts)
     if r.get("drop_sources"):
         frame = frame.filter(~pl.col("source").is_in(r["drop_sources"]))
@@ -288,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         target = out if i == len(stages) - 1 else out / f"stage-{i + 1}-{recipe}"
         r = RECIPES[recipe]
         log.info("stage %d/%d: recipe %s from %s", i + 1, len(stages), recipe, base or "all-MiniLM-L6-v2")
-        frame = build_dataset(recipe, seed=args.seed, limit=args.limit, show_progress=not args.no_progress, base=base)
+        frame = build_dataset(recipe, seed=args.seed, limit=args.limit, show_progress=not args.no_progress,
+                              base=base)
         info = train(frame, target, base=base, epochs=args.epochs if args.epochs is not None else r["epochs"],
                      lr=args.lr if args.lr is not None else r["lr"], batch_size=args.batch_size,
                      max_length=args.max_length, seed=args.seed, threads=args.threads,
