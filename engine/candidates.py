@@ -74,10 +74,13 @@ def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     vectors = np.asarray(vectors, dtype=np.float32)
     found: dict[tuple[int, int], str] = {}
 
-    sims, neighbours = nearest_neighbours(vectors, config.top_k)
+    sims, neighbours = nearest_neighbours(vectors, max(config.top_k, config.max_neighbours))
     for a in range(n):
-        for sim, b in zip(sims[a], neighbours[a]):
+        for rank, (sim, b) in enumerate(zip(sims[a], neighbours[a])):
             if b < 0 or b == a or sim < config.min_similarity:
+                continue
+            # rank 0 is (usually) the claim itself: the top_k are ranks 0..top_k, the rest must be very similar
+            if rank > config.top_k and sim < config.neighbour_similarity:
                 continue
             found[(min(a, int(b)), max(a, int(b)))] = "knn"
 
