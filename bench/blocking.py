@@ -179,17 +179,18 @@ def measure(config: Config | None = None) -> dict:
                   .join(entities.rename({"claim_id": "claim_b", "entities": "ents_b"}), on="claim_b")
                   .with_columns(shared_entities=pl.col("ents_a").list.set_intersection("ents_b"),
                                 score=pl.col("score").fill_null(0.0)))
-    score_only = exhaustive.filter(pl.col("score") >= config.nli_threshold)
-    in_blocked = pl.Series([tuple(sorted(p)) in blocked for p in score_only.select("claim_a", "claim_b").iter_rows()],
-                           dtype=pl.Boolean)
-    recall_score_only = (float(score_only.filter(in_blocked)["weight"].sum())
-                         / max(1e-9, float(score_only["weight"].sum())))
+    def recall(frame: pl.DataFrame) -> tuple[float | None, float]:
+        """Weighted share of the frame's pairs that blocking kept, and their weighted count."""
+        pairs = [tuple(sorted(p)) for p in frame.select("claim_a", "claim_b").iter_rows()]
+        weights = frame["weight"].to_list()
+        total = float(sum(weights))
+        return (sum(w for p, w in zip(pairs, weights) if p in blocked) / total if pairs else None), total
+
+    recall_score_only, total_score_only = recall(exhaustive.filter(pl.col("score") >= config.nli_threshold))
     exhaustive = exhaustive.filter(reported(config))
+    recall_decided, total = recall(exhaustive)
     hits = [tuple(sorted(p)) for p in exhaustive.select("claim_a", "claim_b").iter_rows()]
-    weights = exhaustive["weight"].to_list()
     similar = [p for p, sim in zip(hits, exhaustive["similarity"].to_list()) if sim >= SIMILAR]
-    kept = sum(w for p, w in zip(hits, weights) if p in blocked)
-    total = sum(weights)
     # pairs the candidate rules exclude on purpose (one speaker in one article; the same text twice)
     side = table.select("claim_id", "doc_id", "actor", "content")
     rules = (
@@ -199,9 +200,7 @@ def measure(config: Config | None = None) -> dict:
                 & (pl.col("content_a").str.strip_chars().str.to_lowercase()
                    != pl.col("content_b").str.strip_chars().str.to_lowercase()))
     )
-    eligible = [tuple(sorted(p)) for p in rules.select("claim_a", "claim_b").iter_rows()]
-    kept_eligible = sum(w for p, w in zip(eligible, rules["weight"].to_list()) if p in blocked)
-    total_eligible = float(rules["weight"].sum())
+    recall_eligible, total_eligible = recall(rules)
     return {
         **confirmed(blocked, set(table["claim_id"].to_list()), set(hits)),
         "claims": n,
@@ -211,11 +210,11 @@ def measure(config: Config | None = None) -> dict:
         # weighted: an estimate of the count over all pairs when the cache is a stratified sample
         "exhaustive_contradictions": round(total, 1),
         "exhaustive_contradictions_scored": len(hits),
-        "exhaustive_score_only": round(float(score_only["weight"].sum()), 1),
+        "exhaustive_score_only": round(total_score_only, 1),
         "blocking_recall_score_only": recall_score_only,
-        "blocking_recall": kept / total if hits else None,
+        "blocking_recall": recall_decided,
         "exhaustive_contradictions_eligible": round(total_eligible, 1),
-        "blocking_recall_eligible": kept_eligible / total_eligible if eligible else None,
+        "blocking_recall_eligible": recall_eligible,
         # below this similarity the exhaustive "contradictions" are mostly model noise (see BENCHMARKS.md)
         "exhaustive_contradictions_similar": len(similar),
         "blocking_recall_similar": sum(p in blocked for p in similar) / len(similar) if similar else None,

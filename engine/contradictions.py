@@ -43,13 +43,19 @@ def _kind(actor_a, actor_b, attributed_a, attributed_b) -> str:
     return "correction" if not attributed_a and not attributed_b else "reversal"
 
 
-def reported(config: Config) -> pl.Expr:
-    """The engine's decision on a scored pair: score >= nli_threshold, and >= nli_unrelated_threshold when the
-    two claims are neither similar (cosine < related_similarity) nor share a named entity. Unknown similarity
-    counts as related (the stricter bar needs evidence that the pair is unrelated)."""
+def required_score(config: Config) -> pl.Expr:
+    """The score a scored pair must reach to be reported: nli_threshold, or nli_unrelated_threshold (when
+    higher) if the two claims are neither similar (cosine < related_similarity) nor share a named entity.
+    Unknown similarity counts as related (the stricter bar needs evidence that the pair is unrelated)."""
     related = ((pl.col("similarity").fill_null(1.0) >= config.related_similarity)
                | (pl.col("shared_entities").list.len().fill_null(0) > 0))
-    return (pl.col("score") >= config.nli_threshold) & (related | (pl.col("score") >= config.nli_unrelated_threshold))
+    unrelated = max(config.nli_threshold, config.nli_unrelated_threshold)
+    return pl.when(related).then(pl.lit(config.nli_threshold)).otherwise(pl.lit(unrelated))
+
+
+def reported(config: Config) -> pl.Expr:
+    """The engine's decision on a scored pair: its score reaches `required_score`."""
+    return pl.col("score") >= required_score(config)
 
 
 def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.DataFrame:
@@ -146,6 +152,7 @@ def explain(analysis, i: int = 0) -> dict:
 
         raise EngineError(f"no contradiction #{i}: there are {found.height}")
     row = found.row(i, named=True)
+    bar = found.slice(i, 1).select(required_score(analysis.config)).item()  # the same rule select() applied
     claims = analysis.claims
     docs = analysis.documents
 
@@ -168,27 +175,21 @@ def explain(analysis, i: int = 0) -> dict:
         "contradiction_b_then_a": row["contradiction_ba"],
         "similarity": row["similarity"],
         "shared_entities": list(row["shared_entities"] or []),
-        "threshold": _bar(row, analysis.config),
+        "threshold": bar,
         "view": row["view"],
         "why": (
             f"NLI contradiction {row['contradiction_ab']:.2f} (a→b) and "
             + ("not scored (b→a; a→b was below nli_reverse_min)" if row["contradiction_ba"] is None
                else f"{row['contradiction_ba']:.2f} (b→a)") + ", "
-            f"combined {row['score']:.2f} ≥ threshold {_bar(row, analysis.config):.2f}"
+            f"combined {row['score']:.2f} ≥ threshold {bar:.2f}"
             + (" (unrelated-looking claims: no shared entity, low similarity)"
-               if _bar(row, analysis.config) > analysis.config.nli_threshold else "") + "; "
+               if bar > analysis.config.nli_threshold else "") + "; "
             f"cosine similarity {row['similarity']:.2f}"
             + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
             + ("; scored on the denial's core, its qualifiers left out: "
                + "; ".join(f'"{core}"' for core in _cores(row, analysis.config)) if row["view"] == "core" else "")
         ),
     }
-
-
-def _bar(row, config: Config) -> float:
-    """The score this pair had to reach (see `reported`)."""
-    related = row["similarity"] is None or row["similarity"] >= config.related_similarity or row["shared_entities"]
-    return config.nli_threshold if related else max(config.nli_threshold, config.nli_unrelated_threshold)
 
 
 def _cores(row, config: Config) -> list[str]:
