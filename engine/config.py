@@ -95,6 +95,9 @@ class Config:
     #: also score a denial's core (its main clause without qualifiers) against the claim it answers and keep
     #: the stronger view (engine.nli.views); the pair's `view` column says which one was used
     nli_core_view: bool = True
+    #: NLI reads a denial as what its speaker asserts: "X denied that Y had agreed" -> "Y had not agreed"
+    #: (the content column keeps the denied clause; engine.nli.views.readings)
+    nli_denial_reading: bool = True
     #: re-score the pairs that could be reported with the model's fp32 pass, both ways: the int8 graph
     #: quantises activations per batch, so its scores move with their batch-mates (by more than 0.1 for ~5%
     #: of news pairs; bf16 does not move, but differs from fp32 by up to ~0.03); every reported score is then

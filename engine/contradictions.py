@@ -162,15 +162,19 @@ def explain(analysis, i: int = 0) -> dict:
         doc = doc.row(0, named=True) if doc.height else {}
         keep = ("claim_id", "speaker", "actor", "cue", "stance", "content", "sentence", "start", "end",
                 "published", "attributed")
-        return {**{k: claim.get(k) for k in keep},
+        return {**{k: claim.get(k) for k in keep}, "read_as": _reading(claim, analysis.config),
                 "document": {k: doc.get(k) for k in ("doc_id", "title", "source", "url", "published", "origin")}}
+
+    a, b = side(row["claim_a"]), side(row["claim_b"])
+    denials = "".join(f'; {s["speaker"]} {s["cue"]} "{s["content"]}": NLI read it as "{s["read_as"]}"'
+                      for s in (a, b) if s["read_as"] != (s["content"] or ""))
 
     return {
         "rank": i,
         "score": row["score"],
         "kind": row["kind"],
-        "a": side(row["claim_a"]),
-        "b": side(row["claim_b"]),
+        "a": a,
+        "b": b,
         "contradiction_a_then_b": row["contradiction_ab"],
         "contradiction_b_then_a": row["contradiction_ba"],
         "similarity": row["similarity"],
@@ -186,16 +190,26 @@ def explain(analysis, i: int = 0) -> dict:
                if bar > analysis.config.nli_threshold else "") + "; "
             f"cosine similarity {row['similarity']:.2f}"
             + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
+            + denials
             + ("; scored on the denial's core, its qualifiers left out: "
-               + "; ".join(f'"{core}"' for core in _cores(row, analysis.config)) if row["view"] == "core" else "")
+               + "; ".join(f'"{core}"' for core in _cores(a["read_as"], b["read_as"], analysis.config))
+               if row["view"] == "core" else "")
         ),
     }
 
 
-def _cores(row, config: Config) -> list[str]:
+def _cores(text_a: str, text_b: str, config: Config) -> list[str]:
     from engine.nli import views
 
-    return list(views.cores([row["content_a"] or "", row["content_b"] or ""], config.spacy_model).values())
+    return list(views.cores([text_a, text_b], config.spacy_model).values())
+
+
+def _reading(claim: dict, config: Config) -> str:
+    """What NLI read for the claim (engine.nli.views.claim_readings): its content, or a denial's negation."""
+    from engine.nli import views
+
+    return views.claim_readings(pl.DataFrame([{k: claim.get(k) for k in ("content", "cue", "stance")}],
+                                             schema={"content": pl.Utf8, "cue": pl.Utf8, "stance": pl.Utf8}), config)[0]
 
 
 def _with_descendants(actor_ids, actors: pl.DataFrame) -> set:

@@ -1,7 +1,8 @@
 """Same claim, many sources: near-duplicate claims become one group, so a wire story copied by ten outlets is
 one claim with ten sources, scored once.
 
-Two claims are copies when their contents are near-identical (cosine >= `duplicate_similarity`) and they come from
+Two claims are copies when their contents are near-identical (cosine >= `duplicate_similarity`), neither or both
+deny it (engine.nli.views.is_denial), and they come from
 the same actor — or both are an outlet's own unattributed narration (the wire copy case, where each outlet is a
 different "speaker" of the same text). Groups are connected components; the representative is the earliest
 claim (by date, then by order), so results do not depend on input order within a date.
@@ -13,6 +14,7 @@ import polars as pl
 
 from engine.candidates import nearest_neighbours
 from engine.config import Config
+from engine.nli.views import is_denial
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -31,6 +33,9 @@ def group(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     if n > 1 and config.duplicate_similarity < 1.0:
         actors = claims["actor"].to_list()
         attributed = claims["attributed"].fill_null(True).to_list()
+        # "X said Y" and "X denied Y" embed alike but are opposites, never copies
+        denial = ([is_denial(c, s) for c, s in zip(claims["cue"].to_list(), claims["stance"].to_list())]
+                  if "cue" in claims.columns and "stance" in claims.columns else [False] * n)
         sims, neighbours = nearest_neighbours(np.asarray(vectors, dtype=np.float32), min(5, n - 1))
         for a in range(n):
             for sim, b in zip(sims[a], neighbours[a]):
@@ -38,7 +43,7 @@ def group(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
                 if b < 0 or b == a or sim < config.duplicate_similarity:
                     continue
                 same_voice = actors[a] == actors[b] or (not attributed[a] and not attributed[b])
-                if same_voice:
+                if same_voice and denial[a] == denial[b]:
                     ra, rb = _find(parent, a), _find(parent, b)
                     if ra != rb:
                         parent[max(ra, rb)] = min(ra, rb)

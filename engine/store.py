@@ -54,7 +54,7 @@ EXTRACTION_OPTIONS = ("max_document_bytes", "languages", "spacy_model", "min_cla
                       "max_sentence_chars", "include_unattributed")
 #: options that change NLI probabilities: scores are kept per distinct setup
 NLI_OPTIONS = ("nli_model", "nli_backend", "nli_max_length", "nli_combine", "nli_reverse_min", "nli_core_view",
-               "nli_exact", "nli_fast", "nli_exact_margin", "nli_bf16_runtime")
+               "nli_denial_reading", "nli_exact", "nli_fast", "nli_exact_margin", "nli_bf16_runtime")
 #: how a run executes, not what it computes: never inherited from the stored config
 RUNTIME_OPTIONS = ("backend", "threads", "show_progress", "strict")
 #: rows per committed chunk: a kill loses at most one chunk of work
@@ -96,9 +96,12 @@ def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _with_pair_keys(pairs: pl.DataFrame, claim_table: pl.DataFrame) -> pl.DataFrame:
+def _with_pair_keys(pairs: pl.DataFrame, claim_table: pl.DataFrame, config: Config) -> pl.DataFrame:
     """Adds key_a <= key_b (hashes of the two model texts) and `flip` (the candidate runs key_b -> key_a)."""
-    keys = claim_table.select("claim_id", pl.col("content").map_elements(_text_key, return_dtype=pl.Utf8).alias("k"))
+    from engine.nli.views import claim_readings
+
+    texts = claim_readings(claim_table, config)  # what NLI reads: a denial and its assertion differ
+    keys = claim_table.select("claim_id").with_columns(pl.Series("k", [_text_key(t) for t in texts], dtype=pl.Utf8))
     with_keys = (pairs.join(keys.rename({"claim_id": "claim_a", "k": "ka"}), on="claim_a", how="left")
                  .join(keys.rename({"claim_id": "claim_b", "k": "kb"}), on="claim_b", how="left"))
     return with_keys.with_columns(
@@ -393,7 +396,7 @@ class Store:
             from engine.nli import score_pairs as score
 
         nli_key = _fingerprint(config, NLI_OPTIONS)
-        keyed = _with_pair_keys(pairs, claim_table)
+        keyed = _with_pair_keys(pairs, claim_table, config)
         con.register("_pairs", keyed.select("key_a", "key_b").unique().to_arrow())
         try:
             todo = self._read(con, "SELECT p.key_a, p.key_b FROM _pairs p ANTI JOIN "

@@ -40,3 +40,17 @@ def test_wire_copies_merge_but_different_speakers_do_not():
     node = g.nodes["claim:b:1"]
     assert node["copies"] == 2 and node["sources"] == ["a", "b"] and "claim:a:1" not in g
     assert g.has_edge("claim:b:1", "doc:a", key="appears_in") and g.has_edge("claim:b:1", "doc:b", key="appears_in")
+
+
+def test_a_speaker_denying_what_it_said_is_not_a_copy():
+    # the same words from the same ministry, once said and once denied (a reversal): two claims, not one
+    text = "Two cases of Ebola were diagnosed among militants in Mosul"
+    claims = conform(pl.DataFrame({
+        "claim_id": ["a:1", "b:1", "c:1"], "doc_id": ["a", "b", "c"],
+        "actor": ["Iraq's Ministry of Health"] * 3, "attributed": [True] * 3,
+        "cue": ["said", "denied", "reported"], "stance": ["assert", "deny", "assert"],
+        "content": [text] * 3, "start": [0] * 3, "end": [10] * 3,
+    }), CLAIMS)
+    vectors = embed.encode(claims["content"].to_list(), Config(show_progress=False))
+    groups = dedupe.group(claims, vectors, Config())["group_id"].to_list()
+    assert groups == ["a:1", "b:1", "a:1"]

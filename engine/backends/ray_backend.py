@@ -117,7 +117,7 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
         return conform(None, SCORED)
     ray = init(config)
     local = _local(config)
-    content = claims.select("claim_id", "content")
+    content = claims.select([c for c in ("claim_id", "content", "cue", "stance") if c in claims.columns])
     size = min(NLI_CHUNK, math.ceil(candidates.height / _workers(ray, config, candidates.height)))
     jobs = []
     for start in range(0, candidates.height, size):

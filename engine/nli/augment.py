@@ -21,13 +21,12 @@ import re
 import polars as pl
 
 from engine.nli.data import PAIRS
+from engine.nli.views import _render, _subject, negate  # noqa: F401  (negate: shared with inference)
 
 _HEDGES = re.compile(
     r"\b(no|not|never|n't|nobody|none|nothing|few|only|if|may|might|could|would|should|whether|unless|"
     r"reportedly|allegedly|rumou?red?)\b", re.I)
 _PRONOUN_CAP = 0.5
-_NEGATIVE_WORDS = re.compile(r"\b(no|nobody|none|nothing|neither|nor|without|never|not|n't)\b", re.I)
-_WEAK_MODALS = {"may", "might", "could", "can", "would", "should"}
 _REPORTING = {"say", "tell", "report", "claim", "think", "believe", "announce", "state", "add", "note", "know",
               "suggest", "call", "deny", "confirm", "look", "seem", "appear", "expect", "allege"}
 
@@ -47,74 +46,6 @@ def _parsed(nlp, texts: list[str], show_progress: bool, desc: str, unit: str):
         docs = tqdm(docs, total=len(texts), desc=desc, unit=unit)
     return docs
 
-
-def _render(tokens: list[tuple[str, str]]) -> str:
-    text = "".join(t + ws for t, ws in tokens).strip()
-    return re.sub(r"\s+", " ", text)
-
-
-def _subject(root):
-    for c in root.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            return c
-    return None
-
-
-def negate(sent, rng: random.Random) -> str | None:
-    """Negate the main clause of a spaCy span (or remove its negation). None when unsure."""
-    root = sent.root
-    subj = _subject(root)
-    if not root.text.isalpha() or root.pos_ not in ("VERB", "AUX") or not root.tag_.startswith(("VB", "MD")) or subj is None or subj.i > root.i:
-        return None
-    if _NEGATIVE_WORDS.search(sent.text) and not any(c.dep_ == "neg" for c in root.children):
-        return None  # "no outlet has confirmed": a second negation would not flip it cleanly
-    if any(c.dep_ == "aux" and c.lower_ in _WEAK_MODALS for c in root.children):
-        return None  # "may mean" and "may not mean" can both hold
-    negs = [c for c in root.children if c.dep_ == "neg"]
-    toks = [(t.text, t.whitespace_) for t in sent]
-    off = sent.start
-    if negs:  # "X did not do Y" -> "X did do Y"; "X never did Y" -> "X did Y"
-        drop = {n.i - off for n in negs}
-        out = []
-        for i, (t, ws) in enumerate(toks):
-            if i in drop:
-                if out:
-                    out[-1] = (out[-1][0], ws or " ")
-                continue
-            out.append((t, ws))
-        return _render(out)
-    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i]
-    if auxes:
-        i = auxes[0].i - off
-        word = rng.choice(["not", "not", "never"]) if auxes[0].lower_ in ("has", "have", "had") else "not"
-        toks.insert(i + 1, (word, " "))
-        toks[i] = (toks[i][0], " ")
-        return _render(toks)
-    i = root.i - off
-    if root.pos_ == "AUX" or root.lemma_ == "be":
-        toks.insert(i + 1, ("not", " "))
-        toks[i] = (toks[i][0], " ")
-        return _render(toks)
-    lemma = root.lemma_.lower()
-    if root.tag_ == "VBD":
-        forms = [f"did not {lemma}", f"never {root.text}"]
-        if root.text.endswith("ed"):  # regular verb: the past participle is the past form
-            forms.append(f"had not {root.text}")
-        form = rng.choice(forms)
-    elif root.tag_ == "VBZ":
-        form = f"does not {lemma}"
-    elif root.tag_ == "VBP":
-        form = f"do not {lemma}"
-    else:
-        return None
-    toks[i] = (form, root.whitespace_)
-    # "did not carry out raids" -> sometimes "did not carry out any raids"
-    for c in root.children:
-        if c.dep_ == "dobj" and c.tag_ == "NNS" and not any(x.dep_ == "det" for x in c.children) and rng.random() < 0.4:
-            j = c.left_edge.i - off
-            toks[j] = ("any " + toks[j][0], toks[j][1])
-            break
-    return _render(toks)
 
 
 def shorten(sent) -> str | None:

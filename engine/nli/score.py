@@ -14,7 +14,8 @@ COMBINE = {"mean": lambda a, b: (a + b) / 2, "max": np.maximum, "min": np.minimu
 def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) -> pl.DataFrame:
     """One row per candidate pair: contradiction / entailment / neutral probabilities both ways and `score`.
 
-    NLI sees each claim's `content` (the proposition without its attribution frame); premise a,
+    NLI sees each claim's `content` (the proposition without its attribution frame; for a denial, its
+    negation: engine.nli.views.readings); premise a,
     hypothesis b gives the *_ab columns, and the reverse the *_ba columns. The *_ba columns are null for
     pairs whose a->b contradiction is below `config.nli_reverse_min` (b->a not scored; see Config).
     """
@@ -24,7 +25,11 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
         return conform(None, SCORED)
     from engine.nli.model import load_for
 
-    content = claims.select(pl.col("claim_id").cast(pl.Utf8), pl.col("content").fill_null("").cast(pl.Utf8))
+    from engine.nli.views import claim_readings
+
+    # what NLI reads: the content, a denial as the negation of what it denies
+    content = claims.select(pl.col("claim_id").cast(pl.Utf8)).with_columns(
+        pl.Series("content", claim_readings(claims, config), dtype=pl.Utf8))
     pairs = (
         candidates.join(content.rename({"claim_id": "claim_a", "content": "content_a"}), on="claim_a", how="left")
         .join(content.rename({"claim_id": "claim_b", "content": "content_b"}), on="claim_b", how="left")

