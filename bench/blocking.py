@@ -156,7 +156,7 @@ def build(n_claims: int, seed: int = 13, dense_similarity: float = 0.3, rest_fra
 def measure(config: Config | None = None) -> dict:
     """Blocking figures on the cached sample (no NLI runs)."""
     from engine import candidates
-    from engine.contradictions import reported
+    from engine.contradictions import hedged, reported
 
     config = config or Config(show_progress=False)
     if not (SAMPLE.exists() and PAIRS.exists()):
@@ -173,10 +173,11 @@ def measure(config: Config | None = None) -> dict:
     if "weight" not in exhaustive.columns:  # an exhaustive cache: every pair counts once
         exhaustive = exhaustive.with_columns(weight=pl.lit(1.0))
     # the engine's decision as if every pair were scored (engine.contradictions.reported: unrelated-looking
-    # pairs need nli_unrelated_threshold), and the score alone as before session 8, for comparison
-    entities = table.select("claim_id", pl.col("entities").fill_null([]))
-    exhaustive = (exhaustive.join(entities.rename({"claim_id": "claim_a", "entities": "ents_a"}), on="claim_a")
-                  .join(entities.rename({"claim_id": "claim_b", "entities": "ents_b"}), on="claim_b")
+    # pairs need nli_unrelated_threshold, hedged claims nli_hedged_threshold), and the score alone as before
+    # session 8, for comparison
+    entities = table.select("claim_id", pl.col("entities").fill_null([]), "content")
+    exhaustive = (exhaustive.join(entities.rename({"claim_id": "claim_a", "entities": "ents_a", "content": "content_a"}), on="claim_a")
+                  .join(entities.rename({"claim_id": "claim_b", "entities": "ents_b", "content": "content_b"}), on="claim_b")
                   .with_columns(shared_entities=pl.col("ents_a").list.set_intersection("ents_b"),
                                 score=pl.col("score").fill_null(0.0)))
     def recall(frame: pl.DataFrame) -> tuple[float | None, float]:
@@ -187,7 +188,7 @@ def measure(config: Config | None = None) -> dict:
         return (sum(w for p, w in zip(pairs, weights) if p in blocked) / total if pairs else None), total
 
     recall_score_only, total_score_only = recall(exhaustive.filter(pl.col("score") >= config.nli_threshold))
-    exhaustive = exhaustive.filter(reported(config))
+    exhaustive = exhaustive.filter(reported(config, hedged()))
     recall_decided, total = recall(exhaustive)
     hits = [tuple(sorted(p)) for p in exhaustive.select("claim_a", "claim_b").iter_rows()]
     similar = [p for p, sim in zip(hits, exhaustive["similarity"].to_list()) if sim >= SIMILAR]
@@ -222,6 +223,7 @@ def measure(config: Config | None = None) -> dict:
         "blocking_seconds": round(seconds, 3),
         "threshold": config.nli_threshold,
         "unrelated_threshold": config.nli_unrelated_threshold,
+        "hedged_threshold": config.nli_hedged_threshold,
         "top_k": config.top_k,
     }
 

@@ -63,6 +63,9 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
                    help=f"score needed instead when the two claims share no named entity and their cosine "
                         f"similarity is below {d.related_similarity} (default {d.nli_unrelated_threshold}; "
                         f"set it to the --threshold value to turn this off)")
+    g.add_argument("--hedged-threshold", type=_probability, default=d.nli_hedged_threshold,
+                   help=f"score needed instead when a claim hedges (may, could, if ...: a possibility, not a "
+                        f"fact) (default {d.nli_hedged_threshold}; set it to the --threshold value to turn this off)")
     g.add_argument("--top-k", type=_positive_int, default=d.top_k,
                    help=f"nearest neighbours per claim considered as candidates (default {d.top_k})")
     g.add_argument("--min-similarity", type=_probability, default=d.min_similarity,
@@ -129,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _config_from(args) -> Config:
     return Config().replace(
-        nli_threshold=args.threshold, nli_unrelated_threshold=args.unrelated_threshold, top_k=args.top_k,
+        nli_threshold=args.threshold, nli_unrelated_threshold=args.unrelated_threshold,
+        nli_hedged_threshold=args.hedged_threshold, top_k=args.top_k,
         min_similarity=args.min_similarity,
         entity_blocking=not args.no_entity_blocking, nli_model=args.nli_model, nli_backend=args.nli_backend,
         nli_fast=args.nli_fast, nli_bf16_runtime=args.nli_bf16_runtime,

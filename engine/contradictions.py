@@ -43,24 +43,42 @@ def _kind(actor_a, actor_b, attributed_a, attributed_b) -> str:
     return "correction" if not attributed_a and not attributed_b else "reversal"
 
 
-def required_score(config: Config) -> pl.Expr:
+#: a claim that asserts a possibility, not a fact ("may", "could", "it is unclear whether", "if ..."); "May" the
+#: month and "would" (reported speech: "said it would not ...") do not count
+HEDGE = (r"(?i)^\W*(?:if|whether|should)\b|\b(?:might|could|possibly|perhaps|maybe|unclear|uncertain)\b"
+         r"|\b(?-i:may)\b|\b(?:it is|it's|is it) possible\b")
+
+
+def hedged(content_a: str = "content_a", content_b: str = "content_b") -> pl.Expr:
+    """Either claim of the pair hedges (HEDGE), from its content columns."""
+    return (pl.col(content_a).fill_null("").str.contains(HEDGE)
+            | pl.col(content_b).fill_null("").str.contains(HEDGE))
+
+
+def required_score(config: Config, hedge: pl.Expr | None = None) -> pl.Expr:
     """The score a scored pair must reach to be reported: nli_threshold, or nli_unrelated_threshold (when
     higher) if the two claims are neither similar (cosine < related_similarity) nor share a named entity.
-    Unknown similarity counts as related (the stricter bar needs evidence that the pair is unrelated)."""
+    Unknown similarity counts as related (the stricter bar needs evidence that the pair is unrelated).
+    `hedge` (a boolean expression, e.g. `hedged()` where the contents are joined): pairs where it holds need
+    at least nli_hedged_threshold."""
     related = ((pl.col("similarity").fill_null(1.0) >= config.related_similarity)
                | (pl.col("shared_entities").list.len().fill_null(0) > 0))
     unrelated = max(config.nli_threshold, config.nli_unrelated_threshold)
-    return pl.when(related).then(pl.lit(config.nli_threshold)).otherwise(pl.lit(unrelated))
+    bar = pl.when(related).then(pl.lit(config.nli_threshold)).otherwise(pl.lit(unrelated))
+    if hedge is not None:
+        bar = pl.when(hedge).then(pl.max_horizontal(bar, pl.lit(config.nli_hedged_threshold))).otherwise(bar)
+    return bar
 
 
-def reported(config: Config) -> pl.Expr:
+def reported(config: Config, hedge: pl.Expr | None = None) -> pl.Expr:
     """The engine's decision on a scored pair: its score reaches `required_score`."""
-    return pl.col("score") >= required_score(config)
+    return pl.col("score") >= required_score(config, hedge)
 
 
 def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.DataFrame:
     """Pairs the engine reports (`reported`: the combined contradiction score reaches `config.nli_threshold`,
-    or `config.nli_unrelated_threshold` for unrelated-looking claims), strongest first: score, plus
+    or `config.nli_unrelated_threshold` for unrelated-looking claims, or `config.nli_hedged_threshold` where a
+    claim hedges), strongest first: score, plus
     `config.rank_entity_bonus` for pairs that share a named entity and `config.rank_reply_bonus` for a reply
     set right after the claim it answers in the same document."""
     if scored.height == 0 or claims.height == 0:
@@ -74,6 +92,9 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
     for suffix in ("a", "b"):
         renamed = side.rename({c: f"{_SIDE_COLUMNS.get(c, c)}_{suffix}" for c in side.columns if c != "claim_id"})
         hits = hits.join(renamed.rename({"claim_id": f"claim_{suffix}"}), on=f"claim_{suffix}", how="left")
+    hits = hits.filter(reported(config, hedged()))  # now that the contents are here: the bar for hedged claims
+    if hits.height == 0:
+        return empty(CONTRADICTIONS)
 
     # a reversal reads earlier -> later: put the earlier-dated claim on side a
     swap = (pl.col("published_b").is_not_null() & pl.col("published_a").is_not_null()
@@ -152,7 +173,8 @@ def explain(analysis, i: int = 0) -> dict:
 
         raise EngineError(f"no contradiction #{i}: there are {found.height}")
     row = found.row(i, named=True)
-    bar = found.slice(i, 1).select(required_score(analysis.config)).item()  # the same rule select() applied
+    # the same rule select() applied
+    bar, hedge = found.slice(i, 1).select(required_score(analysis.config, hedged()), hedged()).row(0)
     claims = analysis.claims
     docs = analysis.documents
 
@@ -187,7 +209,9 @@ def explain(analysis, i: int = 0) -> dict:
                else f"{row['contradiction_ba']:.2f} (b→a)") + ", "
             f"combined {row['score']:.2f} ≥ threshold {bar:.2f}"
             + (" (unrelated-looking claims: no shared entity, low similarity)"
-               if bar > analysis.config.nli_threshold else "") + "; "
+               if bar > analysis.config.nli_threshold and not hedge else "")
+            + (" (a claim that hedges — may, could, if ... — asserts a possibility: the higher bar)"
+               if hedge and bar > analysis.config.nli_threshold else "") + "; "
             f"cosine similarity {row['similarity']:.2f}"
             + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
             + denials

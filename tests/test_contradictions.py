@@ -133,9 +133,37 @@ def test_the_unrelated_bar_keeps_every_confirmed_contradiction_of_the_wild_pairs
     }), SCORED)
     kept = flagged.with_columns(weight=pl.Series([r["sample_weight"] for r in rows]),
                                 real=pl.Series(["contradiction" in (r["label_1"], r["label_2"]) for r in rows]))
-    kept = kept.filter(contradictions.reported(Config()))
-    assert kept["real"].sum() == sum("contradiction" in (r["label_1"], r["label_2"]) for r in rows) == 11
-    assert kept["weight"].sum() < 0.5 * sum(r["sample_weight"] for r in rows)
+    kept = kept.with_columns(content_a=pl.Series([r["a_content"] for r in rows]),
+                             content_b=pl.Series([r["b_content"] for r in rows]))
+    unrelated_bar = kept.filter(contradictions.reported(Config()))
+    assert unrelated_bar["real"].sum() == sum("contradiction" in (r["label_1"], r["label_2"]) for r in rows) == 11
+    assert unrelated_bar["weight"].sum() < 0.5 * sum(r["sample_weight"] for r in rows)
+    # and the bar for hedged claims ("may", "could", "if ..."): none of the hedged flags is real, most go
+    hedged = kept.filter(contradictions.hedged())
+    assert hedged.height == 100 and hedged["real"].sum() == 0
+    both_bars = kept.filter(contradictions.reported(Config(), contradictions.hedged()))
+    assert both_bars["real"].sum() == 11
+    assert both_bars.filter(contradictions.hedged()).height < 0.3 * hedged.height
+
+
+def test_hedged_claims_need_the_higher_bar():
+    documents, claims, actors, scored = _tables()
+    # c2 "the bridge was never open" vs c1 at 0.91: reported; hedged ("may never have been open"), it needs 0.9
+    hedging = claims.with_columns(content=pl.when(pl.col("claim_id") == "c2").then(pl.lit("the bridge may never have been open"))
+                                  .otherwise(pl.col("content")))
+    assert contradictions.select(scored, claims, Config())["score"].to_list() == [0.91, 0.72, 0.66]
+    assert contradictions.select(scored, hedging, Config())["score"].to_list() == [0.91, 0.72, 0.66]
+    assert contradictions.select(scored, hedging, Config(nli_hedged_threshold=0.95))["score"].to_list() == [0.72, 0.66]
+    # "May" the month is not a hedge
+    dated = claims.with_columns(content=pl.when(pl.col("claim_id") == "c2").then(pl.lit("in May the bridge was never open"))
+                                .otherwise(pl.col("content")))
+    assert contradictions.select(scored, dated, Config(nli_hedged_threshold=0.95))["score"].to_list() == [0.91, 0.72, 0.66]
+    config = Config(nli_hedged_threshold=0.9)
+    found = contradictions.select(scored, hedging, config)
+    explained = contradictions.explain(Analysis(
+        documents=documents, skipped=empty(SKIPPED), claims=hedging, actors=actors, candidates=empty(CANDIDATES),
+        scored=scored, contradictions=found, config=config), 0)
+    assert explained["threshold"] == 0.9 and "hedges" in explained["why"]
 
 
 def test_timeline_orders_by_date():

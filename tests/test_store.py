@@ -71,7 +71,7 @@ def assert_same_result(got, want, tol=1e-6):
     from engine import contradictions
 
     floor = float(want.scored["score"].top_k(5).min())
-    low = CONFIG.replace(nli_threshold=floor, nli_unrelated_threshold=floor)
+    low = CONFIG.replace(nli_threshold=floor, nli_unrelated_threshold=floor, nli_hedged_threshold=floor)
     found = contradictions.select(got.scored, got.claims, low)
     assert found.height >= 5
     assert pair_keys(found) == pair_keys(contradictions.select(want.scored, want.claims, low))

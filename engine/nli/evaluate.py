@@ -8,8 +8,10 @@ entailment vs not; predicted entailment = the entailment label wins), random pai
 unrelated FNC-1 articles never used in training (false-contradiction rate), the project's news
 contradiction set (data/news_nli dev/test) and the seed pairs (data/news_nli/seed_pairs.jsonl).
 
-"Engine decision" = what engine.nli.score_pairs + the default threshold do: a pair is a contradiction
-when the mean of its two directions' contradiction probabilities is >= 0.5.
+"Engine decision" = what engine.nli.score_pairs + the default thresholds do: a pair is a contradiction
+when the mean of its two directions' contradiction probabilities is >= 0.5, or >= 0.9 where a side hedges
+("may", "could", "if ...": engine.contradictions.hedged). The bar for unrelated-looking pairs needs their
+embeddings and is left out here (on the news set it changes nothing: see the model card).
 """
 from __future__ import annotations
 
@@ -55,12 +57,26 @@ def engine_scores(model, premises, hypotheses, batch_size, full):
     return pair_scores(model, list(premises), list(hypotheses), config, full=full)
 
 
+def engine_decision(scores, premises, hypotheses) -> np.ndarray:
+    """Which pairs the engine would report, from their engine scores (engine.contradictions.reported)."""
+    import polars as pl
+
+    from engine.config import Config
+    from engine.contradictions import hedged, reported
+
+    frame = pl.DataFrame({"score": np.asarray(scores, dtype=np.float64), "premise": list(premises),
+                          "hypothesis": list(hypotheses)}).with_columns(
+        similarity=pl.lit(None, dtype=pl.Float64), shared_entities=pl.lit(None, dtype=pl.List(pl.Utf8)))
+    return frame.select(reported(Config(), hedged("premise", "hypothesis")))[:, 0].to_numpy()
+
+
 def three_way(model, frame, batch_size) -> dict:
     ab, ba = both_ways(model, frame["premise"].to_list(), frame["hypothesis"].to_list(), batch_size)
     labels = np.array(model.labels)
     gold = np.array(frame["label"].to_list())
     pred = labels[ab.argmax(axis=1)]
-    engine_c = engine_scores(model, frame["premise"], frame["hypothesis"], batch_size, (ab, ba))[2] >= 0.5
+    engine_c = engine_decision(engine_scores(model, frame["premise"], frame["hypothesis"], batch_size, (ab, ba))[2],
+                               frame["premise"], frame["hypothesis"])
     out = {"n": len(gold), "accuracy": round(float((pred == gold).mean()), 4),
            "contradiction": _prf(gold == "contradiction", pred == "contradiction"),
            "contradiction_engine": _prf(gold == "contradiction", engine_c)}
@@ -83,7 +99,8 @@ def random_pairs(model, n, batch_size, seed=7) -> dict:
     frame = data.random_news_pairs(n, split="eval", seed=seed)
     ab, ba = both_ways(model, frame["premise"].to_list(), frame["hypothesis"].to_list(), batch_size)
     c = model.index("contradiction")
-    engine_c = engine_scores(model, frame["premise"], frame["hypothesis"], batch_size, (ab, ba))[2] >= 0.5
+    engine_c = engine_decision(engine_scores(model, frame["premise"], frame["hypothesis"], batch_size, (ab, ba))[2],
+                               frame["premise"], frame["hypothesis"])
     return {"n": frame.height,
             "false_contradiction_engine": round(float(engine_c.mean()), 4),
             "false_contradiction_argmax_ab": round(float((ab.argmax(axis=1) == c).mean()), 4)}
@@ -149,7 +166,8 @@ def markdown(res: dict, model_name: str, backend: str, fast: str = "") -> str:
                   f"{r['score']:.3f} | {r.get('view', 'full')} |" for r in res["seed_pairs"]]
         lines += ["", "Engine decision / engine score: what `engine.nli.score_pairs` computes — the contradiction "
                   "probability averaged over both directions, and for a denial paired with a claim the stronger "
-                  "of the full view and the denial's core view (`engine.nli.views`); threshold 0.5. "
+                  "of the full view and the denial's core view (`engine.nli.views`); threshold 0.5, or 0.9 where "
+                  "a side hedges (`engine.contradictions.hedged`: may, could, if ...). "
                   "The a→b / b→a columns are the view the engine kept."]
     return "\n".join(lines)
 
