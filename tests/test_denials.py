@@ -25,7 +25,8 @@ def test_a_denied_clause_is_read_negated_and_a_refusal_is_not():
     assert got == ["it has not agreed to a ceasefire with the government", "the ISIS leader was not dead",
                    "to comment on the report",  # an act refused, not a fact denied
                    "the change being sought",  # no tensed clause to negate: kept as it is
-                   "anyone in Mosul had contracted the virus"]  # denying a negation asserts the clause
+                   # a denied negation is more often a misread frame than a double negation: kept as it is
+                   "anyone in Mosul had not contracted the virus"]
     # a debunk reads as its negated clause whoever says it; a plain assertion stays as it is
     assert views.readings([DEBUNK, "Ebola has reached Mosul"], ["said", "said"], ["assert", "assert"]) == [
         "Ebola has not infected anyone in Mosul", "Ebola has reached Mosul"]
@@ -65,3 +66,18 @@ def test_the_ministry_denial_agrees_with_the_spokesman_who_calls_the_reports_inc
     # literally, "had contracted" vs "the reports ... are incorrect" looks like a conflict: a false one
     assert _pair(ebola[False], DENIAL, "are \"incorrect\"").height >= 1
     assert _pair(ebola[True], DENIAL, "are \"incorrect\"").height == 0
+
+
+def test_the_labelled_denial_pairs_are_still_read_as_labelled():
+    """data/denial_pairs/: the claims whose reading two annotators' labels were measured with (FNC-1 denials
+    and debunks) are still read the same way, and the claims read literally stay literal."""
+    import json
+    from pathlib import Path
+
+    rows = [json.loads(line) for line in
+            (Path(__file__).resolve().parents[1] / "data" / "denial_pairs" / "pairs.jsonl").read_text().splitlines()]
+    sides = {r[f"claim_{s}"]: (r[f"{s}_content"], r[f"{s}_cue"], r[f"{s}_stance"], r[f"{s}_read_as"])
+             for r in rows for s in "ab"}
+    contents, cues, stances, expected = (list(x) for x in zip(*sides.values()))
+    assert views.readings(contents, cues, stances) == expected
+    assert 30 <= sum(c != e for c, e in zip(contents, expected)) < 0.2 * len(sides)

@@ -196,7 +196,7 @@ def readings(contents: list[str], cues: list[str | None], stances: list[str | No
     negation of that clause ("it had agreed to a ceasefire" denied -> "it had not agreed to a ceasefire"),
     and likewise a debunk ("the reports that X are false" -> not X) whoever says it. "Claims that ..." /
     "reports that ..." are read as their clause. What cannot be negated cleanly (no clause, a hedge such as
-    "may") keeps its content."""
+    "may", a clause already negated) keeps its content."""
     out = [c or "" for c in contents]
     todo, texts = [], []
     for i, (c, cue, st) in enumerate(zip(out, cues, stances)):
@@ -213,7 +213,10 @@ def readings(contents: list[str], cues: list[str | None], stances: list[str | No
 
     for i, doc in zip(todo, load_nlp(spacy_model).pipe(texts, batch_size=64, disable=["ner"])):
         sents = list(doc.sents)
-        negated = negate(sents[0]) if len(sents) == 1 and _finite(sents[0].root) else None
+        # a denied clause that is itself negated is more often a misread frame ("X's agent denied: 'reports of
+        # his death are not accurate'") than a double negation: it keeps its content
+        negated = (negate(sents[0]) if len(sents) == 1 and _finite(sents[0].root) and not is_negated(doc.text)
+                   else None)
         if negated:
             out[i] = negated
     return out
