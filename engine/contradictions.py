@@ -175,16 +175,20 @@ def explain(analysis, i: int = 0) -> dict:
     row = found.row(i, named=True)
     # the same rule select() applied
     bar, hedge = found.slice(i, 1).select(required_score(analysis.config, hedged()), hedged()).row(0)
+    from engine.nli import views
+
     claims = analysis.claims
     docs = analysis.documents
 
     def side(claim_id: str) -> dict:
-        claim = claims.filter(pl.col("claim_id") == claim_id).row(0, named=True)
+        rows = claims.filter(pl.col("claim_id") == claim_id).head(1)
+        claim = rows.row(0, named=True)
         doc = docs.filter(pl.col("doc_id") == claim["doc_id"])
         doc = doc.row(0, named=True) if doc.height else {}
         keep = ("claim_id", "speaker", "actor", "cue", "stance", "content", "sentence", "start", "end",
                 "published", "attributed")
-        return {**{k: claim.get(k) for k in keep}, "read_as": _reading(claim, analysis.config),
+        # what NLI read: the content, or a denial's negation (engine.nli.views.claim_readings)
+        return {**{k: claim.get(k) for k in keep}, "read_as": views.claim_readings(rows, analysis.config)[0],
                 "document": {k: doc.get(k) for k in ("doc_id", "title", "source", "url", "published", "origin")}}
 
     a, b = side(row["claim_a"]), side(row["claim_b"])
@@ -216,24 +220,11 @@ def explain(analysis, i: int = 0) -> dict:
             + (f"; shared entities: {', '.join(row['shared_entities'])}" if row["shared_entities"] else "")
             + denials
             + ("; scored on the denial's core, its qualifiers left out: "
-               + "; ".join(f'"{core}"' for core in _cores(a["read_as"], b["read_as"], analysis.config))
+               + "; ".join(f'"{core}"' for core in
+                           views.cores([a["read_as"], b["read_as"]], analysis.config.spacy_model).values())
                if row["view"] == "core" else "")
         ),
     }
-
-
-def _cores(text_a: str, text_b: str, config: Config) -> list[str]:
-    from engine.nli import views
-
-    return list(views.cores([text_a, text_b], config.spacy_model).values())
-
-
-def _reading(claim: dict, config: Config) -> str:
-    """What NLI read for the claim (engine.nli.views.claim_readings): its content, or a denial's negation."""
-    from engine.nli import views
-
-    return views.claim_readings(pl.DataFrame([{k: claim.get(k) for k in ("content", "cue", "stance")}],
-                                             schema={"content": pl.Utf8, "cue": pl.Utf8, "stance": pl.Utf8}), config)[0]
 
 
 def _with_descendants(actor_ids, actors: pl.DataFrame) -> set:

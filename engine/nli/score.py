@@ -27,9 +27,12 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
 
     from engine.nli.views import claim_readings
 
-    # what NLI reads: the content, a denial as the negation of what it denies
-    content = claims.select(pl.col("claim_id").cast(pl.Utf8)).with_columns(
-        pl.Series("content", claim_readings(claims, config), dtype=pl.Utf8))
+    # what NLI reads: the content, a denial as the negation of what it denies; only for the claims these
+    # candidates touch (the store scores chunk by chunk against its whole claim table)
+    ids = pl.concat([candidates["claim_a"], candidates["claim_b"]]).unique()
+    touched = claims.filter(pl.col("claim_id").is_in(ids.implode()))
+    content = touched.select(pl.col("claim_id").cast(pl.Utf8)).with_columns(
+        pl.Series("content", claim_readings(touched, config), dtype=pl.Utf8))
     pairs = (
         candidates.join(content.rename({"claim_id": "claim_a", "content": "content_a"}), on="claim_a", how="left")
         .join(content.rename({"claim_id": "claim_b", "content": "content_b"}), on="claim_b", how="left")

@@ -200,11 +200,10 @@ def readings(contents: list[str], cues: list[str | None], stances: list[str | No
     out = [c or "" for c in contents]
     todo, texts = [], []
     for i, (c, cue, st) in enumerate(zip(out, cues, stances)):
-        debunk = _DEBUNKED_CLAUSE.match(c)
         if c and is_denial(cue, st):
             todo.append(i)
             texts.append(_REPORTED_CLAUSE.sub("", c, count=1))
-        elif debunk:  # "the reports that X are false": what is asserted is "not X"
+        elif debunk := _DEBUNKED_CLAUSE.match(c):  # "the reports that X are false": what is asserted is "not X"
             todo.append(i)
             texts.append(debunk.group("clause"))
     if not todo:
