@@ -157,6 +157,7 @@ def measure(config: Config | None = None) -> dict:
     """Blocking figures on the cached sample (no NLI runs)."""
     from engine import candidates
     from engine.contradictions import hedged, reported
+    from engine.nli.views import denials
 
     config = config or Config(show_progress=False)
     if not (SAMPLE.exists() and PAIRS.exists()):
@@ -193,13 +194,14 @@ def measure(config: Config | None = None) -> dict:
     hits = [tuple(sorted(p)) for p in exhaustive.select("claim_a", "claim_b").iter_rows()]
     similar = [p for p, sim in zip(hits, exhaustive["similarity"].to_list()) if sim >= SIMILAR]
     # pairs the candidate rules exclude on purpose (one speaker in one article; the same text twice)
-    side = table.select("claim_id", "doc_id", "actor", "content")
+    side = table.select("claim_id", "doc_id", "actor", "content").with_columns(denial=pl.Series(denials(table)))
     rules = (
         exhaustive.join(side.rename(lambda c: "claim_a" if c == "claim_id" else c + "_a"), on="claim_a")
         .join(side.rename(lambda c: "claim_b" if c == "claim_id" else c + "_b"), on="claim_b")
         .filter(~((pl.col("doc_id_a") == pl.col("doc_id_b")) & (pl.col("actor_a") == pl.col("actor_b")).fill_null(False))
-                & (pl.col("content_a").str.strip_chars().str.to_lowercase()
-                   != pl.col("content_b").str.strip_chars().str.to_lowercase()))
+                & ((pl.col("content_a").str.strip_chars().str.to_lowercase()
+                    != pl.col("content_b").str.strip_chars().str.to_lowercase())
+                   | (pl.col("denial_a") != pl.col("denial_b"))))
     )
     recall_eligible, total_eligible = recall(rules)
     return {

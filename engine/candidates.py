@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from engine.config import Config
+from engine.nli.views import denials
 from engine.schema import CANDIDATES, conform, empty
 
 #: above this many claims exact search gives way to an HNSW index (faiss)
@@ -93,13 +94,14 @@ def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     docs = claims["doc_id"].to_list()
     actors = claims["actor"].to_list() if "actor" in claims.columns else [None] * n
     contents = claims["content"].to_list()
+    denial = denials(claims)
     rows = []
     for (a, b), via in sorted(found.items()):
         # one speaker elaborating within one article is not a dispute worth scoring
         if config.skip_same_document_same_actor and docs[a] == docs[b] and actors[a] == actors[b]:
             continue
-        if contents[a].strip().lower() == contents[b].strip().lower():
-            continue  # the same claim repeated (e.g. a wire copy) cannot contradict itself
+        if contents[a].strip().lower() == contents[b].strip().lower() and denial[a] == denial[b]:
+            continue  # the same claim repeated (e.g. a wire copy) cannot contradict itself; its denial can
         # shared entities always reported, also for pairs found by kNN alone
         ents = sorted(set(entity_lists[a] or ()) & set(entity_lists[b] or ()))
         rows.append((ids[a], ids[b], float(vectors[a] @ vectors[b]), ents, via))

@@ -14,7 +14,7 @@ import polars as pl
 
 from engine.candidates import nearest_neighbours
 from engine.config import Config
-from engine.nli.views import is_denial
+from engine.nli.views import denials
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -33,9 +33,7 @@ def group(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     if n > 1 and config.duplicate_similarity < 1.0:
         actors = claims["actor"].to_list()
         attributed = claims["attributed"].fill_null(True).to_list()
-        # "X said Y" and "X denied Y" embed alike but are opposites, never copies
-        denial = ([is_denial(c, s) for c, s in zip(claims["cue"].to_list(), claims["stance"].to_list())]
-                  if "cue" in claims.columns and "stance" in claims.columns else [False] * n)
+        denial = denials(claims)  # "X said Y" and "X denied Y" embed alike but are opposites, never copies
         sims, neighbours = nearest_neighbours(np.asarray(vectors, dtype=np.float32), min(5, n - 1))
         for a in range(n):
             for sim, b in zip(sims[a], neighbours[a]):

