@@ -5,6 +5,7 @@ import json
 import random
 
 import numpy as np
+import polars as pl
 import pytest
 
 from engine.nli import data
@@ -28,7 +29,7 @@ def test_training_end_to_end_on_a_tiny_slice(tmp_path):
     assert any(k.startswith("synth_") for k in stage["source_counts"])
     assert "aug_scope" not in stage["source_counts"]  # news2 drops the scope pairs
     assert "not_entailment" in stage["label_counts"]
-    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish", "sick_both"]
+    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish", "sick_both", "written"]
     # the stage after it: all of SICK again (here capped), samples of SNLI / FEVER / template pairs, no news pool
     polish = train.build_dataset("sick_polish", limit=8)
     assert {"sick", "snli", "fever"} <= set(polish["source"]) and any(s.startswith("synth_") for s in polish["source"])
@@ -96,3 +97,41 @@ def test_hard_neutral_candidates_are_unrelated_pairs_from_different_stories(tmp_
     with pytest.raises(SystemExit):
         train.main(["--out", str(tmp_path / "unused"), "--recipe", "hard_neutral", "--limit", "8"])
     assert not (tmp_path / "unused").exists()
+
+
+def test_written_pairs_are_checked_balanced_and_come_from_training_articles():
+    """data/nli/written/: every premise is a drawn claim content of a training article (never an article of
+    the held-out split the news contradiction set is built from), every premise passes the build's checks,
+    and the loader adds the reversed pair for the symmetric labels only."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("written_build", data.NLI_DIR / "written" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    premises = {p["pid"]: p for p in map(json.loads, build.PREMISES.read_text().splitlines())}
+    rows = [json.loads(line) for line in build.PAIRS.read_text().splitlines()]
+    assert len(rows) > 5000
+    usable = data.training_articles()
+    by_premise: dict[str, list[dict]] = {}
+    for r in rows:
+        assert premises[r["pid"]]["premise"] == r["premise"] and r["body_id"] in usable
+        assert data.article_split(r["body_id"]) == "train"
+        by_premise.setdefault(r["pid"], []).append(r)
+    assert all(not build.problems(rs[0]["premise"], rs) for rs in by_premise.values())
+    # the checks bite: a denial made by inserting "never", a conflict that is a negation
+    assert build.problems("Russia carried out strikes on the town", [
+        {"kind": "denial", "hypothesis": "Russia never carried out strikes on the town"},
+        {"kind": "conflict", "hypothesis": "Russia did not carry out strikes"},
+        {"kind": "follows", "hypothesis": "Russia attacked the town"},
+        {"kind": "related", "hypothesis": "The town is near the border"}]) == [
+        "denial is the premise with a negation inserted: 'Russia never carried out strikes on the town'",
+        "conflict has a negation word: 'Russia did not carry out strikes'"]
+    frame = data.written()
+    assert frame.height == len(rows) + sum(r["label"] != "entailment" for r in rows)
+    assert not frame.filter(pl.col("source") == "written_follows_reversed").height
+    # the stage that uses them: written pairs, random news neutrals and samples of stage 5's mix
+    from engine.nli import train
+
+    stage = train.build_dataset("written", limit=8)
+    sources = set(stage["source"])
+    assert {"news_random", "sick", "snli", "fever"} <= sources and any(s.startswith("written_") for s in sources)

@@ -197,6 +197,22 @@ def news_nli(split: str) -> pl.DataFrame:
     return _frame(rows)
 
 
+def written(both_orders: bool = True, path: Path | None = None) -> pl.DataFrame:
+    """Hypotheses written for real FNC-1 training claim contents (data/nli/written/, GUIDE.md there): denials
+    and incompatible facts worded as news words them (contradiction), consequences (entailment), topical
+    sentences that do not conflict (neutral). `both_orders` adds the reversed pair for the symmetric labels."""
+    path = path or NLI_DIR / "written" / "pairs.jsonl"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        rows.append({"premise": r["premise"], "hypothesis": r["hypothesis"], "label": r["label"],
+                     "source": f"written_{r['kind']}"})
+        if both_orders and r["label"] != "entailment":
+            rows.append({"premise": r["hypothesis"], "hypothesis": r["premise"], "label": r["label"],
+                         "source": f"written_{r['kind']}_reversed"})
+    return _frame(rows)
+
+
 def news_contents(split: str = "train", max_articles: int | None = None,
                   show_progress: bool = False) -> list[tuple[str, str]]:
     """Claim contents of FNC-1 articles as the engine extracts them (engine.claims: attribution frames
