@@ -223,6 +223,10 @@ def explain(analysis, i: int = 0) -> dict:
                + "; ".join(f'"{core}"' for core in
                            views.cores([a["read_as"], b["read_as"]], analysis.config.spacy_model).values())
                if row["view"] == "core" else "")
+            + ("; both claims are negative: scored with the negation taken out of both ("
+               + " / ".join(f'"{t}"' for t in
+                            views.affirm([a["read_as"], b["read_as"]], analysis.config.spacy_model).values())
+               + "), the weaker of the two views" if row["view"] == "affirmed" else "")
         ),
     }
 

@@ -76,7 +76,9 @@ SCORED = {
     "neutral_ba": pl.Float64,
     "similarity": pl.Float64,
     "shared_entities": pl.List(pl.Utf8),
-    "view": pl.Utf8,  # "full": the two contents; "core": a denial without its qualifiers (engine.nli.views)
+    # "full": the two contents; "core": a denial without its qualifiers; "affirmed": both sides without their
+    # negation (engine.nli.views)
+    "view": pl.Utf8,
 }
 
 CONTRADICTIONS = {
@@ -103,7 +105,7 @@ CONTRADICTIONS = {
     "shared_entities": pl.List(pl.Utf8),
     "published_a": pl.Utf8,  # claim dates (ISO) when the documents carry one; a is the earlier
     "published_b": pl.Utf8,
-    "view": pl.Utf8,  # which NLI view gave the score: "full" or "core" (engine.nli.views)
+    "view": pl.Utf8,  # which NLI view gave the score: "full", "core" or "affirmed" (engine.nli.views)
 }
 
 

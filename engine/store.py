@@ -54,7 +54,7 @@ EXTRACTION_OPTIONS = ("max_document_bytes", "languages", "spacy_model", "min_cla
                       "max_sentence_chars", "include_unattributed")
 #: options that change NLI probabilities: scores are kept per distinct setup
 NLI_OPTIONS = ("nli_model", "nli_backend", "nli_max_length", "nli_combine", "nli_reverse_min", "nli_core_view",
-               "nli_denial_reading", "nli_exact", "nli_fast", "nli_exact_margin", "nli_bf16_runtime")
+               "nli_affirmed_view", "nli_denial_reading", "nli_exact", "nli_fast", "nli_exact_margin", "nli_bf16_runtime")
 #: how a run executes, not what it computes: never inherited from the stored config
 RUNTIME_OPTIONS = ("backend", "threads", "show_progress", "strict")
 #: rows per committed chunk: a kill loses at most one chunk of work

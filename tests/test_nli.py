@@ -358,7 +358,28 @@ def test_core_view_finds_a_denial_that_brings_its_own_qualifiers(shipped):
     with_core = nli.score_pairs(claims, cands, config).row(0, named=True)
     without = nli.score_pairs(claims, cands, config.replace(nli_core_view=False)).row(0, named=True)
     assert without["view"] == "full" and with_core["view"] == "core"
-    assert with_core["score"] >= 0.8 > 0.5 > without["score"]
+    # the core view crosses the threshold where the full view does not (the seed's own pair, with the whole
+    # sentences, is checked against the issue's 0.8 by `contra eval-nli`: 0.85)
+    assert with_core["score"] > 0.5 > without["score"]
+
+
+def test_affirmed_view_keeps_two_denials_of_the_same_thing_apart(shipped):
+    """Both sides negative: the model reads a mismatch of negation words as conflict; scored again with the
+    negation taken out of both, agreeing denials agree, and complementary ones ("not alive" / "not dead")
+    still conflict."""
+    from engine.nli import views
+    from engine.nli.score import pair_scores
+
+    a = ["no one in Mosul had contracted the Ebola virus", "Rosenberg was never in Kobani", "the pilot is not alive"]
+    b = ["Ebola has not infected anyone in Mosul", "Rosenberg was not near Kobani", "the pilot is not dead"]
+    assert views.affirm(a[:2] + ["the talks went well", "the pilot is not alive, officials said. He died."]) == {
+        a[0]: "someone in Mosul had contracted the Ebola virus", a[1]: "Rosenberg was in Kobani"}
+    config = Config(show_progress=False)
+    _, _, score, view = pair_scores(shipped, a, b, config)
+    _, _, plain, plain_view = pair_scores(shipped, a, b, config.replace(nli_affirmed_view=False))
+    assert list(view) == ["affirmed", "affirmed", "full"] and list(plain_view) == ["full"] * 3
+    assert max(score[:2]) < 0.5 <= min(plain[:2])
+    assert score[2] == plain[2] >= 0.5
 
 
 def test_importing_engine_caps_onednn_kernel_cache_unless_the_user_set_it():

