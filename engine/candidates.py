@@ -95,8 +95,11 @@ def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     actors = claims["actor"].to_list() if "actor" in claims.columns else [None] * n
     contents = claims["content"].to_list()
     denial = denials(claims)
+    topic = (claims["stance"] == "topic").fill_null(False).to_list() if "stance" in claims.columns else [False] * n
     rows = []
     for (a, b), via in sorted(found.items()):
+        if topic[a] or topic[b]:
+            continue  # "X discussed Y" states no fact about Y (engine.claims.TOPIC_CUES)
         # one speaker elaborating within one article is not a dispute worth scoring
         if config.skip_same_document_same_actor and docs[a] == docs[b] and actors[a] == actors[b]:
             continue

@@ -950,6 +950,8 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
         else:
             content = _content_of_verb(tok, cue, sent)
             cue_text, stance = tok.text, cue.stance
+            if lemma in TOPIC_CUES:  # "Shoigu discussed anti-terrorist cooperation": a subject, not a statement
+                stance = "topic"
             if cue.role == "weak" and content is not None and not any(
                     c.dep_ == "ccomp" for c in tok.children) and not _quote_spans(sent):
                 content = None
@@ -1606,6 +1608,10 @@ def _truncate(start: int, end: int, config: Config) -> tuple[int, bool]:
 def _question(content: str) -> bool:
     return content.rstrip(" \u201d\"'").endswith("?")
 
+
+#: what was discussed is a topic: the claim keeps it (stance "topic") but it asserts nothing to contradict, so
+#: blocking never pairs it (engine.candidates)
+TOPIC_CUES = {"discuss", "debate"}
 
 #: an embedded question asks, it asserts nothing NLI could contradict ("would not confirm whether Scott had a
 #: gun", "asked how the funds would be used"); "whether" always opens one, the other wh-words only after a cue

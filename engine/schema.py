@@ -30,7 +30,7 @@ CLAIMS = {
     "speaker": pl.Utf8,  # the speaker as written ("US defence officials"), resolved for pronouns
     "actor": pl.Utf8,  # canonical actor id (filled by engine.actors)
     "cue": pl.Utf8,  # "said", "according to", "denied", ... ; null for unattributed sentences
-    "stance": pl.Utf8,  # assert | deny | accuse | concern | report
+    "stance": pl.Utf8,  # assert | deny | accuse | concern | report | topic ("discussed X": engine.claims.TOPIC_CUES)
     "content": pl.Utf8,  # the proposition without the attribution frame (what NLI sees)
     "sentence": pl.Utf8,
     "start": pl.Int64,  # sentence span in documents.text
