@@ -30,6 +30,7 @@ all other options (thresholds, top_k, NLI model, ...) may change between calls.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -42,7 +43,7 @@ import polars as pl
 
 from engine.analysis import Analysis
 from engine.config import Config
-from engine.errors import ConfigError, StoreError, StrictModeError
+from engine.errors import ConfigError, ModelError, StoreError, StrictModeError
 from engine.schema import CANDIDATES, CLAIMS, DOCUMENTS, SCORED, SKIPPED, conform, empty
 
 log = logging.getLogger("engine.store")
@@ -113,6 +114,31 @@ def _with_pair_keys(pairs: pl.DataFrame, claim_table: pl.DataFrame, config: Conf
 def _fingerprint(config: Config, names) -> str:
     values = {n: getattr(config, n) for n in names}
     return hashlib.sha1(json.dumps(values, sort_keys=True, default=list).encode()).hexdigest()[:16]
+
+
+def _nli_key(config: Config) -> str:
+    """What stored scores are valid for: the NLI options, and the weights themselves where they are a local
+    folder (the shipped model is retrained from time to time under the same name)."""
+    from engine.nli.model import _resolve
+
+    try:
+        _, path = _resolve(config.nli_model)
+    except ModelError:  # loading the model reports the problem properly
+        path = None
+    digest = _weights_digest(path, *_stat(path)) if path is not None else None
+    return _fingerprint(config, NLI_OPTIONS) + (f"-{digest[:12]}" if digest else "")
+
+
+def _stat(path: Path) -> tuple[float, int]:
+    f = path / "model.safetensors"
+    return (f.stat().st_mtime, f.stat().st_size) if f.exists() else (0.0, 0)
+
+
+@functools.lru_cache(maxsize=8)
+def _weights_digest(path: Path, mtime: float, size: int) -> str | None:
+    from engine.nli.model import weights_digest
+
+    return weights_digest(path)  # cached per file version: hashing 45 MB on every add would be waste
 
 
 def _config_to_json(config: Config) -> str:
@@ -395,7 +421,7 @@ class Store:
         else:
             from engine.nli import score_pairs as score
 
-        nli_key = _fingerprint(config, NLI_OPTIONS)
+        nli_key = _nli_key(config)
         keyed = _with_pair_keys(pairs, claim_table, config)
         con.register("_pairs", keyed.select("key_a", "key_b").unique().to_arrow())
         try:

@@ -235,3 +235,26 @@ def test_a_denial_in_the_words_of_the_claim_it_denies_is_scored_as_a_denial(tmp_
     assert stored.keys() == batch.keys()
     assert max(abs(stored[k] - batch[k]) for k in batch) <= 1e-6
     assert pair_keys(got.contradictions) == pair_keys(want.contradictions)
+
+
+def test_stored_scores_belong_to_the_weights_that_made_them(tmp_path):
+    """The shipped model is retrained under the same name: scores are keyed on the weights file too, so a store
+    built with older weights re-scores instead of mixing two models' scores."""
+    import shutil
+
+    from engine.nli.model import SHIPPED_DIR
+    from engine.store import _nli_key
+
+    folder = tmp_path / "model"
+    shutil.copytree(SHIPPED_DIR, folder, ignore=shutil.ignore_patterns("*.onnx*", "*.openvino*"))
+    config = Config(nli_model=str(folder))
+    before = _nli_key(config)
+    assert before == _nli_key(config) and before != _nli_key(Config())
+    weights = folder / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1  # other weights, same size, same name
+    weights.write_bytes(bytes(data))
+    os.utime(weights, (1, 1))
+    assert _nli_key(config) != before
+    # a hub name has no local weights to read: the options alone
+    assert _nli_key(Config(nli_model="cross-encoder/nli-deberta-v3-base")).count("-") == 0
