@@ -29,7 +29,7 @@ def test_training_end_to_end_on_a_tiny_slice(tmp_path):
     assert any(k.startswith("synth_") for k in stage["source_counts"])
     assert "aug_scope" not in stage["source_counts"]  # news2 drops the scope pairs
     assert "not_entailment" in stage["label_counts"]
-    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish", "sick_both", "written"]
+    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish", "sick_both"]
     # the stage after it: all of SICK again (here capped), samples of SNLI / FEVER / template pairs, no news pool
     polish = train.build_dataset("sick_polish", limit=8)
     assert {"sick", "snli", "fever"} <= set(polish["source"]) and any(s.startswith("synth_") for s in polish["source"])
@@ -129,7 +129,7 @@ def test_written_pairs_are_checked_balanced_and_come_from_training_articles():
     frame = data.written()
     assert frame.height == len(rows) + sum(r["label"] != "entailment" for r in rows)
     assert not frame.filter(pl.col("source") == "written_follows_reversed").height
-    # the stage that uses them: written pairs, random news neutrals and samples of stage 5's mix
+    # the recipe that uses them (tried, not shipped): written pairs, random news neutrals, samples of stage 5's mix
     from engine.nli import train
 
     stage = train.build_dataset("written", limit=8)

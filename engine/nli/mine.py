@@ -109,3 +109,33 @@ def hard_neutrals(model, pool: list[tuple[str, str]], n_candidates: int, seed: i
     log.info("hard neutrals: %d of %d unrelated pairs scored >= %.2f (%.2f%% >= 0.5); %d training rows",
              hard.size, len(pairs), min_score, 100 * float((score >= 0.5).mean()) if len(pairs) else 0.0, len(rows))
     return data._frame(rows).unique(maintain_order=True)
+
+
+def topical_neutrals(pool: list[tuple[str, str]], n: int, seed: int = 13, min_similarity: float = 0.4,
+                     vectors: np.ndarray | None = None) -> pl.DataFrame:
+    """`n` pairs of similar contents (cosine >= `min_similarity`) from two different articles of one story,
+    labelled neutral, both orders (source "topical"): what blocking pairs up in a user's corpus, where two
+    annotators found ~1% of the model's flags real (data/wild_pairs/). Some such pairs do conflict (FNC-1
+    stories have disagreeing articles): a small share of wrong labels, traded for the main error at scale."""
+    keep = [i for i, (b, _) in enumerate(pool) if b not in BENCHMARK_ARTICLES]
+    if vectors is None:
+        from engine import embed
+        from engine.config import Config
+
+        vectors = embed.encode([pool[i][1] for i in keep], Config(show_progress=False))
+    else:
+        vectors = np.asarray(vectors)[keep]
+    pool = [pool[i] for i in keep]
+    story = _stories(pool)
+    sims = vectors @ vectors.T
+    close = [(i, j) for i, j in zip(*np.nonzero(sims >= min_similarity)) if i < j
+             and pool[i][0] != pool[j][0] and story[pool[i][0]] == story[pool[j][0]]
+             and pool[i][1].lower() != pool[j][1].lower()]
+    random.Random(seed).shuffle(close)
+    rows: list[dict] = []
+    for i, j in close[:n]:
+        a, b = pool[i][1], pool[j][1]
+        rows += [{"premise": a, "hypothesis": b, "label": "neutral", "source": "topical"},
+                 {"premise": b, "hypothesis": a, "label": "neutral", "source": "topical"}]
+    log.info("topical neutrals: %d of %d similar same-story pairs", min(n, len(close)), len(close))
+    return data._frame(rows)

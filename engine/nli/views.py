@@ -209,24 +209,6 @@ def denials(claims) -> list[bool]:
     return [is_denial(c, s) for c, s in zip(claims["cue"].to_list(), claims["stance"].to_list())]
 
 
-_NO_SUBJECT = {"anyone": "no one", "anybody": "nobody", "anything": "nothing", "any": "no"}
-
-
-def _negate_reading(sent) -> str | None:
-    """`negate` for a reading, in natural English where the subject is "any...": "anyone in Mosul had
-    contracted the virus" denied reads "no one in Mosul had contracted the virus", not "anyone ... had not
-    contracted" (an odd sentence that the model scores far less surely). Training augmentation keeps `negate`."""
-    negated = negate(sent)
-    subj = _subject(sent.root)
-    first = subj.left_edge if negated and subj is not None else None
-    if first is None or first.lower_ not in _NO_SUBJECT or any(c.dep_ == "neg" for c in sent.root.children):
-        return negated
-    word = _NO_SUBJECT[first.lower_]
-    toks = [(t.text, t.whitespace_) for t in sent]
-    toks[first.i - sent.start] = (word[0].upper() + word[1:] if first.text[0].isupper() else word, first.whitespace_)
-    return _render(toks)
-
-
 _SOME_SUBJECT = {"no one": "someone", "nobody": "somebody", "nothing": "something", "no": "some"}
 
 
@@ -287,8 +269,8 @@ def readings(contents: list[str], cues: list[str | None], stances: list[str | No
         sents = list(doc.sents)
         # a denied clause that is itself negated is more often a misread frame ("X's agent denied: 'reports of
         # his death are not accurate'") than a double negation: it keeps its content
-        negated = (_negate_reading(sents[0]) if len(sents) == 1 and _finite(sents[0].root)
-                   and not is_negated(doc.text) else None)
+        negated = (negate(sents[0]) if len(sents) == 1 and _finite(sents[0].root) and not is_negated(doc.text)
+                   else None)
         if negated:
             out[i] = negated
     return out
