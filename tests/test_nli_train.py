@@ -91,6 +91,13 @@ def test_hard_neutral_candidates_are_unrelated_pairs_from_different_stories(tmp_
         assert story[doc_of[a]] != story[doc_of[b]]
         assert float(vectors[index[a]] @ vectors[index[b]]) < 0.4
     assert not {doc_of[t] for p in pairs for t in p} & mine.BENCHMARK_ARTICLES
+    # the opposite draw (recipe written_topical): similar pairs from two articles of one story, as neutrals
+    topical = mine.topical_neutrals(pool, 50, seed=3, vectors=vectors)
+    assert topical.height == 100 and set(topical["label"]) == {"neutral"}
+    for a, b in zip(topical["premise"].to_list()[::2], topical["hypothesis"].to_list()[::2]):
+        assert doc_of[a] != doc_of[b] and story[doc_of[a]] == story[doc_of[b]]
+        assert float(vectors[index[a]] @ vectors[index[b]]) >= 0.4 - 1e-5
+    assert topical["premise"].to_list()[1::2] == topical["hypothesis"].to_list()[::2]
     # a recipe that mines hard neutrals needs the NLI weights it continues
     from engine.nli import train
 

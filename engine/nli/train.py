@@ -61,7 +61,8 @@ RECIPES = {
     "written": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0, claims=True,
                     synthetic=1000, sample_snli=600, sample_sick=4000, written=True, epochs=1, lr=2e-5),
     # tried in session 10: the same with similar claim pairs from two articles of one story as neutrals
-    # (mine.topical_neutrals), against the over-calling of related claims that the written pairs bring
+    # (mine.topical_neutrals), against the over-calling of related claims that the written pairs bring: news dev
+    # 0.707, test 0.579; of 8,000 similar corpus pairs it flags 263 (stage 5: 81, written: 705)
     "written_topical": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0,
                             claims=True, synthetic=1000, sample_snli=600, sample_sick=4000, written=True,
                             topical=4000, epochs=1, lr=2e-5),
