@@ -219,3 +219,18 @@ def test_parquet_and_graphml_export(tmp_path):
     back = nx.read_graphml(written["graph"], force_multigraph=True)
     assert back.number_of_nodes() == _analysis().graph.number_of_nodes()
     assert set(written) >= {"documents", "claims", "actors", "contradictions", "skipped", "disagreements", "graph"}
+
+
+def test_explain_says_when_both_claims_were_read_without_their_negation():
+    documents, claims, actors, scored = _tables()
+    claims = claims.with_columns(content=pl.Series(["the bridge is open", "the bridge was never open",
+                                                    "the army shelled the town", "no vote was held on Sunday",
+                                                    "the vote was not held on Monday"]))
+    scored = scored.with_columns(view=pl.Series(["full", "full", "affirmed", "full"]))
+    found = contradictions.select(scored, claims, Config())
+    analysis = Analysis(documents=documents, skipped=empty(SKIPPED), claims=claims, actors=actors,
+                        candidates=empty(CANDIDATES), scored=scored, contradictions=found, config=Config())
+    why = contradictions.explain(analysis, 2)["why"]
+    assert ('both claims are negative: scored with the negation taken out of both ("some vote was held on Sunday" / '
+            '"the vote was held on Monday")') in why
+    assert "negation taken out" not in contradictions.explain(analysis, 0)["why"]
