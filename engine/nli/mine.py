@@ -53,19 +53,22 @@ def _stories(pool: list[tuple[str, str]]) -> dict[str, int]:
     return {b: root(i) for i, b in enumerate(ids)}
 
 
-def candidate_pairs(pool: list[tuple[str, str]], n: int, seed: int = 13, max_similarity: float = 0.4,
-                    vectors: np.ndarray | None = None) -> list[tuple[str, str]]:
-    """`n` random pairs of contents from two articles of two different stories, not similar in wording or
-    embedding. `vectors`: the pool's normalised embeddings (computed when None)."""
+def _outside_benchmark(pool: list[tuple[str, str]], vectors: np.ndarray | None):
+    """The pool without the benchmark's articles, and its normalised embeddings (computed when None)."""
     keep = [i for i, (b, _) in enumerate(pool) if b not in BENCHMARK_ARTICLES]
     if vectors is None:
         from engine import embed
         from engine.config import Config
 
-        vectors = embed.encode([pool[i][1] for i in keep], Config(show_progress=False))
-    else:
-        vectors = np.asarray(vectors)[keep]
-    pool = [pool[i] for i in keep]
+        return [pool[i] for i in keep], embed.encode([pool[i][1] for i in keep], Config(show_progress=False))
+    return [pool[i] for i in keep], np.asarray(vectors)[keep]
+
+
+def candidate_pairs(pool: list[tuple[str, str]], n: int, seed: int = 13, max_similarity: float = 0.4,
+                    vectors: np.ndarray | None = None) -> list[tuple[str, str]]:
+    """`n` random pairs of contents from two articles of two different stories, not similar in wording or
+    embedding. `vectors`: the pool's normalised embeddings (computed when None)."""
+    pool, vectors = _outside_benchmark(pool, vectors)
     story = _stories(pool)
     rng = random.Random(seed)
     seen: set[tuple[int, int]] = set()
@@ -117,15 +120,7 @@ def topical_neutrals(pool: list[tuple[str, str]], n: int, seed: int = 13, min_si
     labelled neutral, both orders (source "topical"): what blocking pairs up in a user's corpus, where two
     annotators found ~1% of the model's flags real (data/wild_pairs/). Some such pairs do conflict (FNC-1
     stories have disagreeing articles): a small share of wrong labels, traded for the main error at scale."""
-    keep = [i for i, (b, _) in enumerate(pool) if b not in BENCHMARK_ARTICLES]
-    if vectors is None:
-        from engine import embed
-        from engine.config import Config
-
-        vectors = embed.encode([pool[i][1] for i in keep], Config(show_progress=False))
-    else:
-        vectors = np.asarray(vectors)[keep]
-    pool = [pool[i] for i in keep]
+    pool, vectors = _outside_benchmark(pool, vectors)
     story = _stories(pool)
     sims = vectors @ vectors.T
     close = [(i, j) for i, j in zip(*np.nonzero(sims >= min_similarity)) if i < j
