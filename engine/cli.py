@@ -143,6 +143,10 @@ def _config_from(args) -> Config:
     )
 
 
+#: how a pair's NLI view is named in the printed table (the full view needs no note)
+_VIEW_NOTES = {"core": ", on the denial's core", "affirmed": ", both read without their negation"}
+
+
 def format_contradictions(analysis, limit: int = 10) -> str:
     rows = analysis.contradictions.head(limit)
     if rows.height == 0:
@@ -151,7 +155,7 @@ def format_contradictions(analysis, limit: int = 10) -> str:
     lines = [f"Top {rows.height} contradiction(s) of {analysis.contradictions.height}:"]
     for i, r in enumerate(rows.iter_rows(named=True)):
         back = "not scored" if r["contradiction_ba"] is None else f"{r['contradiction_ba']:.2f}"
-        core = {"core": ", on the denial's core", "affirmed": ", both read without their negation"}.get(r.get("view"), "")
+        core = _VIEW_NOTES.get(r.get("view"), "")
         ranked = (f", rank {r['rank_score']:.2f}" if r.get("rank_score") is not None
                   and r["rank_score"] > r["score"] + 1e-9 else "")
         lines.append(f"{i + 1:>2}. score {r['score']:.2f}{ranked} ({r['kind']}; {r['contradiction_ab']:.2f} a→b, "

@@ -234,3 +234,9 @@ def test_explain_says_when_both_claims_were_read_without_their_negation():
     assert ('both claims are negative: scored with the negation taken out of both ("some vote was held on Sunday" / '
             '"the vote was held on Monday")') in why
     assert "negation taken out" not in contradictions.explain(analysis, 0)["why"]
+    # and the printed table says which view scored the pair
+    from engine.cli import format_contradictions
+
+    lines = format_contradictions(analysis).splitlines()
+    noted = [line for line in lines if "both read without their negation" in line]
+    assert len(noted) == 1 and noted[0].startswith(" 3. score 0.66")

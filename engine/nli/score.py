@@ -136,15 +136,7 @@ def _core_view(model, a, b, ab, ba, combined, view, config: Config):
         return ab, ba, combined
     ca, cb = [core.get(a[i], a[i]) for i in rows], [core.get(b[i], b[i]) for i in rows]
     cab, cba = _screened(model, ca, cb, config)
-    c = model.index("contradiction")
-    core_combined = _combined(cab[:, c], cba[:, c], config)
-    rows = np.array(rows)
-    better = core_combined > combined[rows]
-    ab, ba, combined = ab.copy(), ba.copy(), combined.copy()
-    ab[rows[better]], ba[rows[better]] = cab[better], cba[better]
-    combined[rows[better]] = core_combined[better]
-    view[rows[better]] = "core"
-    return ab, ba, combined
+    return _take_view("core", np.greater, rows, cab, cba, model, ab, ba, combined, view, config)
 
 
 def _affirmed_view(model, a, b, ab, ba, combined, view, config: Config):
@@ -160,12 +152,18 @@ def _affirmed_view(model, a, b, ab, ba, combined, view, config: Config):
     if not rows:
         return ab, ba, combined
     pab, pba = _exact_where(model, [positive[a[i]] for i in rows], [positive[b[i]] for i in rows], config)
+    return _take_view("affirmed", np.less, rows, pab, pba, model, ab, ba, combined, view, config)
+
+
+def _take_view(name, wins, rows, vab, vba, model, ab, ba, combined, view, config: Config):
+    """For the pairs `rows`, scored in another view (probabilities `vab`, `vba`): where `wins(its score, the
+    current score)`, that view's probabilities and score replace the pair's and `view` takes its name."""
     c = model.index("contradiction")
-    positive_combined = _combined(pab[:, c], pba[:, c], config)
-    rows = np.array(rows)
-    weaker = positive_combined < combined[rows]
+    scores = _combined(vab[:, c], vba[:, c], config)
+    rows = np.asarray(rows)
+    take = wins(scores, combined[rows])
     ab, ba, combined = ab.copy(), ba.copy(), combined.copy()
-    ab[rows[weaker]], ba[rows[weaker]] = pab[weaker], pba[weaker]
-    combined[rows[weaker]] = positive_combined[weaker]
-    view[rows[weaker]] = "affirmed"
+    ab[rows[take]], ba[rows[take]] = vab[take], vba[take]
+    combined[rows[take]] = scores[take]
+    view[rows[take]] = name
     return ab, ba, combined
