@@ -380,6 +380,26 @@ def test_affirmed_view_keeps_two_denials_of_the_same_thing_apart(shipped):
     assert score[2] == plain[2] >= 0.5
 
 
+def test_affirmed_view_reads_contractions_and_nowhere(shipped):
+    """Negative words without a word boundary before "not" ("didn't", "isn’t", "cannot") and "nowhere" count
+    for the affirmed view: "nowhere near Kobani" and "never in Kobani" agree (a news dev pair the model called
+    a contradiction). The core view still opens only on a negation written out in full (views._NEGATION)."""
+    from engine.nli import views
+    from engine.nli.score import pair_scores
+
+    for text in ["he didn't go", "it isn’t true", "we cannot confirm it", "Rosenberg was nowhere near Kobani"]:
+        assert views.is_negative(text), text
+    assert not views.is_negative("the canon of Donny's songs") and not views.is_negated("he didn't go")
+    assert views.affirm(["Rosenberg was nowhere near Kobani", "she hasn’t left the city",
+                         "nowhere did he say no"]) == {"Rosenberg was nowhere near Kobani": "Rosenberg was somewhere near Kobani",
+                                                       "she hasn’t left the city": "she has left the city"}
+    a, b = ["Rosenberg was nowhere near Kobani"], ["Rosenberg was never in Kobani"]
+    config = Config(show_progress=False)
+    _, _, score, view = pair_scores(shipped, a, b, config)
+    _, _, plain, _ = pair_scores(shipped, a, b, config.replace(nli_affirmed_view=False))
+    assert view[0] == "affirmed" and score[0] < 0.5 <= plain[0]
+
+
 def test_importing_engine_caps_onednn_kernel_cache_unless_the_user_set_it():
     """oneDNN reads ONEDNN_PRIMITIVE_CACHE_CAPACITY once; engine/__init__.py sets it before torch runs."""
     import os

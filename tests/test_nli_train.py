@@ -142,3 +142,44 @@ def test_written_pairs_are_checked_balanced_and_come_from_training_articles():
     stage = train.build_dataset("written", limit=8)
     sources = set(stage["source"])
     assert {"news_random", "sick", "snli", "fever"} <= sources and any(s.startswith("written_") for s in sources)
+
+
+def test_flagged_pairs_are_labelled_similar_pairs_of_training_articles(tmp_path):
+    """data/nli/flagged/: similar claim pairs of two training articles (never the blocking benchmark's) that a
+    model flagged, each labelled by an annotator, a subset by a second one; the loader turns them into NLI
+    pairs both ways; the merge refuses unknown labels and unlabelled candidates; the draw is what the
+    build says (similar pairs of two articles, scored by each model given)."""
+    import importlib.util
+
+    from engine.nli import mine
+
+    spec = importlib.util.spec_from_file_location("flagged_build", data.NLI_DIR / "flagged" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    rows = [json.loads(line) for line in build.PAIRS.read_text().splitlines()]
+    assert len(rows) > 2000 and len({r["id"] for r in rows}) == len(rows)
+    usable = data.training_articles()
+    for r in rows:
+        assert r["article_a"] != r["article_b"] and {r["article_a"], r["article_b"]} <= usable
+        assert not {r["article_a"], r["article_b"]} & mine.BENCHMARK_ARTICLES
+        assert r["similarity"] >= 0.4 - 1e-5 and any(r[m] >= t for m, t in build.MIN_SCORE.items())
+        assert r["label"] in build.LABELS
+    second = [r for r in rows if "label_2" in r]
+    assert len(second) >= 200
+    agree = sum((r["label"] == "contradiction") == (r["label_2"] == "contradiction") for r in second)
+    assert agree / len(second) > 0.95
+    frame = data.flagged()
+    kept = [r for r in rows if r["label"] != "unclear"]
+    assert frame.height == 2 * len(kept)
+    assert frame.filter(pl.col("source") == "flagged_same")["label"].unique().to_list() == ["entailment"]
+    assert frame.filter(pl.col("source") == "flagged_contradiction").height == 2 * sum(
+        r["label"] == "contradiction" for r in rows)
+    bad = tmp_path / "part.jsonl"
+    bad.write_text(json.dumps({"id": rows[0]["id"], "label": "maybe"}) + "\n")
+    _, errors = build.merge([bad], None)
+    assert errors[0].endswith("unknown label 'maybe'") and sum(e.startswith("unlabelled") for e in errors) == len(rows)
+    # the draw: similar pairs of two articles, each scored as the engine scores a pair
+    pool = data.news_contents("train", max_articles=40)
+    drawn = mine.flagged_candidates(pool, {"shipped": None}, 12)
+    assert drawn.height == 12 and (drawn["article_a"] != drawn["article_b"]).all()
+    assert (drawn["similarity"] >= 0.4 - 1e-5).all() and drawn["shipped"].is_between(0, 1).all()

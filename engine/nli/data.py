@@ -213,6 +213,22 @@ def written(both_orders: bool = True, path: Path | None = None) -> pl.DataFrame:
     return _frame(rows)
 
 
+def flagged(path: Path | None = None) -> pl.DataFrame:
+    """Similar claim pairs of FNC-1 training articles that an NLI model called contradictions, labelled by
+    annotators (data/nli/flagged/, GUIDE.md there), both orders: "contradiction" and "neutral" as such,
+    "same" (each implies the other) as entailment; "unclear" left out."""
+    path = path or NLI_DIR / "flagged" / "pairs.jsonl"
+    as_label = {"contradiction": "contradiction", "neutral": "neutral", "same": "entailment"}
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r["label"] in as_label:
+            for p, h in ((r["a"], r["b"]), (r["b"], r["a"])):
+                rows.append({"premise": p, "hypothesis": h, "label": as_label[r["label"]],
+                             "source": f"flagged_{r['label']}"})
+    return _frame(rows)
+
+
 def news_contents(split: str = "train", max_articles: int | None = None,
                   show_progress: bool = False) -> list[tuple[str, str]]:
     """Claim contents of FNC-1 articles as the engine extracts them (engine.claims: attribution frames

@@ -114,6 +114,19 @@ def hard_neutrals(model, pool: list[tuple[str, str]], n_candidates: int, seed: i
     return data._frame(rows).unique(maintain_order=True)
 
 
+def _similar(pool: list[tuple[str, str]], vectors: np.ndarray, min_similarity: float, seed: int,
+             same_story: bool = False) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of contents from two different articles, at least `min_similarity` similar, not
+    the same text (and, with `same_story`, from one story), shuffled with `seed`."""
+    story = _stories(pool) if same_story else None
+    sims = vectors @ vectors.T
+    close = [(i, j) for i, j in zip(*np.nonzero(np.triu(sims >= min_similarity, 1)))
+             if pool[i][0] != pool[j][0] and pool[i][1].lower() != pool[j][1].lower()
+             and (story is None or story[pool[i][0]] == story[pool[j][0]])]
+    random.Random(seed).shuffle(close)
+    return [(int(i), int(j)) for i, j in close]
+
+
 def topical_neutrals(pool: list[tuple[str, str]], n: int, seed: int = 13, min_similarity: float = 0.4,
                      vectors: np.ndarray | None = None) -> pl.DataFrame:
     """`n` pairs of similar contents (cosine >= `min_similarity`) from two different articles of one story,
@@ -121,12 +134,7 @@ def topical_neutrals(pool: list[tuple[str, str]], n: int, seed: int = 13, min_si
     annotators found ~1% of the model's flags real (data/wild_pairs/). Some such pairs do conflict (FNC-1
     stories have disagreeing articles): a small share of wrong labels, traded for the main error at scale."""
     pool, vectors = _outside_benchmark(pool, vectors)
-    story = _stories(pool)
-    sims = vectors @ vectors.T
-    close = [(i, j) for i, j in zip(*np.nonzero(sims >= min_similarity)) if i < j
-             and pool[i][0] != pool[j][0] and story[pool[i][0]] == story[pool[j][0]]
-             and pool[i][1].lower() != pool[j][1].lower()]
-    random.Random(seed).shuffle(close)
+    close = _similar(pool, vectors, min_similarity, seed, same_story=True)
     rows: list[dict] = []
     for i, j in close[:n]:
         a, b = pool[i][1], pool[j][1]
@@ -134,3 +142,27 @@ def topical_neutrals(pool: list[tuple[str, str]], n: int, seed: int = 13, min_si
                  {"premise": b, "hypothesis": a, "label": "neutral", "source": "topical"}]
     log.info("topical neutrals: %d of %d similar same-story pairs", min(n, len(close)), len(close))
     return data._frame(rows)
+
+
+def flagged_candidates(pool: list[tuple[str, str]], models: dict[str, str], n: int, seed: int = 13,
+                       min_similarity: float = 0.4, vectors: np.ndarray | None = None,
+                       show_progress: bool = False) -> pl.DataFrame:
+    """`n` random pairs of similar contents (cosine >= `min_similarity`) from two different articles (any
+    story), each scored as the engine scores a pair by every model of `models` (name -> path; a column per
+    name): the pool from which data/nli/flagged/ draws the pairs its annotators label (its build.py)."""
+    from engine.config import Config
+    from engine.nli import load
+    from engine.nli.score import pair_scores
+
+    pool, vectors = _outside_benchmark(pool, vectors)
+    close = _similar(pool, vectors, min_similarity, seed)[:n]
+    log.info("flagged candidates: %d similar pairs from %d contents", len(close), len(pool))
+    a, b = [pool[i][1] for i, _ in close], [pool[j][1] for _, j in close]
+    sims = [float(vectors[i] @ vectors[j]) for i, j in close]
+    out = pl.DataFrame({"article_a": [pool[i][0] for i, _ in close], "article_b": [pool[j][0] for _, j in close],
+                        "a": a, "b": b, "similarity": sims})
+    config = Config(show_progress=show_progress)
+    for name, path in models.items():
+        _, _, score, _ = pair_scores(load(path), a, b, config)
+        out = out.with_columns(pl.Series(name, score.astype(np.float64)))
+    return out

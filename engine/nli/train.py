@@ -66,6 +66,15 @@ RECIPES = {
     "written_topical": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0,
                             claims=True, synthetic=1000, sample_snli=600, sample_sick=4000, written=True,
                             topical=4000, epochs=1, lr=2e-5),
+    # session 11: the written pairs with similar claim pairs of training articles that stage 5 or the
+    # "written" weights flagged, labelled by annotators (data/nli/flagged/: mostly neutral), against the
+    # over-calling of related claims that the written pairs alone bring
+    "flagged": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0, claims=True,
+                    synthetic=1000, sample_snli=600, sample_sick=4000, written=True, flagged=True, epochs=1, lr=2e-5),
+    # the same without the written pairs: stage 5's mix plus the flagged pairs
+    "flagged_only": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0,
+                         claims=True, synthetic=1000, sample_snli=600, sample_sick=4000, flagged=True, epochs=1,
+                         lr=2e-5),
     # tried in session 8, not in "full" (news dev 0.557 vs 0.608; see the model card): hard neutrals
     # (engine.nli.mine), unrelated claim pairs the previous stage's weights call contradictions (the false
     # positives that dominate what the engine reports at scale), with SICK, samples of SNLI / FEVER /
@@ -104,6 +113,8 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
         parts.append(data.fever("train").sample(fraction=1.0, shuffle=True, seed=seed).head(r["fever"]))
     if r.get("written"):
         parts.append(data.written())
+    if r.get("flagged"):
+        parts.append(data.flagged())
     if limit:  # tiny runs (tests): cap everything before the slow news steps
         parts = [p.head(limit) for p in parts]
     n_random = min(r["news_random"], limit or r["news_random"])
