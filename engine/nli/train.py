@@ -71,6 +71,11 @@ RECIPES = {
     # over-calling of related claims that the written pairs alone bring
     "flagged": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0, claims=True,
                     synthetic=1000, sample_snli=600, sample_sick=4000, written=True, flagged=True, epochs=1, lr=2e-5),
+    # the same without the written "conflict" pairs (an incompatible fact with no negation word), which may
+    # teach "a different detail is a contradiction"
+    "flagged_denials": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0,
+                            claims=True, synthetic=1000, sample_snli=600, sample_sick=4000, written=True, flagged=True,
+                            drop_sources=["written_conflict", "written_conflict_reversed"], epochs=1, lr=2e-5),
     # the same without the written pairs: stage 5's mix plus the flagged pairs
     "flagged_only": dict(sick_both=True, snli=True, fever=1000, news_random=2000, augment=0, lexical=0,
                          claims=True, synthetic=1000, sample_snli=600, sample_sick=4000, flagged=True, epochs=1,
