@@ -117,8 +117,10 @@ def _fingerprint(config: Config, names) -> str:
 
 
 def _nli_key(config: Config) -> str:
-    """What stored scores are valid for: the NLI options, and the weights themselves where they are a local
-    folder (the shipped model is retrained from time to time under the same name)."""
+    """What stored scores are valid for: the NLI options, what the views read (views.VERSION), and the weights
+    themselves where they are a local folder (the shipped model is retrained from time to time under the same
+    name)."""
+    from engine.nli import views
     from engine.nli.model import _resolve
 
     try:
@@ -126,7 +128,7 @@ def _nli_key(config: Config) -> str:
     except ModelError:  # loading the model reports the problem properly
         path = None
     digest = _weights_digest(path, *_stat(path)) if path is not None else None
-    return _fingerprint(config, NLI_OPTIONS) + (f"-{digest[:12]}" if digest else "")
+    return _fingerprint(config, NLI_OPTIONS) + f".r{views.VERSION}" + (f"-{digest[:12]}" if digest else "")
 
 
 def _stat(path: Path) -> tuple[float, int]:

@@ -237,7 +237,7 @@ def test_a_denial_in_the_words_of_the_claim_it_denies_is_scored_as_a_denial(tmp_
     assert pair_keys(got.contradictions) == pair_keys(want.contradictions)
 
 
-def test_stored_scores_belong_to_the_weights_that_made_them(tmp_path):
+def test_stored_scores_belong_to_the_weights_that_made_them(tmp_path, monkeypatch):
     """The shipped model is retrained under the same name: scores are keyed on the weights file too, so a store
     built with older weights re-scores instead of mixing two models' scores."""
     import shutil
@@ -258,3 +258,9 @@ def test_stored_scores_belong_to_the_weights_that_made_them(tmp_path):
     assert _nli_key(config) != before
     # a hub name has no local weights to read: the options alone
     assert _nli_key(Config(nli_model="cross-encoder/nli-deberta-v3-base")).count("-") == 0
+    # what the views read changed (a new engine): stored scores no longer count either
+    from engine.nli import views
+
+    now = _nli_key(config)
+    monkeypatch.setattr(views, "VERSION", views.VERSION + 1)
+    assert _nli_key(config) != now
