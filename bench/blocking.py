@@ -153,6 +153,15 @@ def build(n_claims: int, seed: int = 13, dense_similarity: float = 0.3, rest_fra
     PARTS.rmdir()
 
 
+def with_sides(pairs: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """`pairs` (claim_a, claim_b, ...) with each side's content (content_a / content_b) and the named entities
+    the two claims share (shared_entities), which the engine's decision reads (engine.contradictions.reported)."""
+    side = table.select("claim_id", pl.col("entities").fill_null([]), "content")
+    return (pairs.join(side.rename({"claim_id": "claim_a", "entities": "ents_a", "content": "content_a"}), on="claim_a")
+            .join(side.rename({"claim_id": "claim_b", "entities": "ents_b", "content": "content_b"}), on="claim_b")
+            .with_columns(shared_entities=pl.col("ents_a").list.set_intersection("ents_b")))
+
+
 def measure(config: Config | None = None) -> dict:
     """Blocking figures on the cached sample (no NLI runs)."""
     from engine import candidates
@@ -176,11 +185,7 @@ def measure(config: Config | None = None) -> dict:
     # the engine's decision as if every pair were scored (engine.contradictions.reported: unrelated-looking
     # pairs need nli_unrelated_threshold, hedged claims nli_hedged_threshold), and the score alone as before
     # session 8, for comparison
-    entities = table.select("claim_id", pl.col("entities").fill_null([]), "content")
-    exhaustive = (exhaustive.join(entities.rename({"claim_id": "claim_a", "entities": "ents_a", "content": "content_a"}), on="claim_a")
-                  .join(entities.rename({"claim_id": "claim_b", "entities": "ents_b", "content": "content_b"}), on="claim_b")
-                  .with_columns(shared_entities=pl.col("ents_a").list.set_intersection("ents_b"),
-                                score=pl.col("score").fill_null(0.0)))
+    exhaustive = with_sides(exhaustive, table).with_columns(score=pl.col("score").fill_null(0.0))
     def recall(frame: pl.DataFrame) -> tuple[float | None, float]:
         """Weighted share of the frame's pairs that blocking kept, and their weighted count."""
         pairs = [tuple(sorted(p)) for p in frame.select("claim_a", "claim_b").iter_rows()]

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.blocking import PAIRS, SAMPLE, SIMILAR, WILD  # noqa: E402
+from bench.blocking import PAIRS, SAMPLE, SIMILAR, WILD, with_sides  # noqa: E402
 
 
 def decided(claims: pl.DataFrame, pairs: pl.DataFrame, config) -> pl.DataFrame:
@@ -30,10 +30,7 @@ def decided(claims: pl.DataFrame, pairs: pl.DataFrame, config) -> pl.DataFrame:
     from engine.contradictions import hedged, reported
     from engine.nli.score import score_pairs
 
-    side = claims.select("claim_id", pl.col("entities").fill_null([]), "content")
-    pairs = (pairs.join(side.rename({"claim_id": "claim_a", "entities": "ents_a", "content": "content_a"}), on="claim_a")
-             .join(side.rename({"claim_id": "claim_b", "entities": "ents_b", "content": "content_b"}), on="claim_b")
-             .with_columns(shared_entities=pl.col("ents_a").list.set_intersection("ents_b")))
+    pairs = with_sides(pairs, claims)
     scored = score_pairs(claims, pairs.select("claim_a", "claim_b", "similarity", "shared_entities"), config)
     scored = scored.join(pairs.select("claim_a", "claim_b", "content_a", "content_b"), on=["claim_a", "claim_b"])
     return scored.with_columns(flag=reported(config, hedged()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -30,8 +31,6 @@ def candidates(models: dict[str, str], n: int = 30_000, seed: int = 13) -> list[
 
     frame = mine.flagged_candidates(data.news_contents("train"), models, n, seed=seed, show_progress=True)
     rows = [r for r in frame.to_dicts() if any(r[m] >= MIN_SCORE.get(m, 0.5) for m in models)]
-    import random
-
     random.Random(seed).shuffle(rows)
     for r in rows:
         r["id"] = hashlib.sha1((r["a"] + "\x00" + r["b"]).encode()).hexdigest()[:10]
