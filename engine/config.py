@@ -109,22 +109,22 @@ class Config:
     #: NLI reads a denial as what its speaker asserts: "X denied that Y had agreed" -> "Y had not agreed"
     #: (the content column keeps the denied clause; engine.nli.views.readings)
     nli_denial_reading: bool = True
-    #: re-score the pairs that could be reported with the model's fp32 pass, both ways: the int8 graph
-    #: quantises activations per batch, so its scores move with their batch-mates (by more than 0.1 for ~5%
-    #: of news pairs; bf16 does not move, but differs from fp32 by up to ~0.03); every reported score is then
-    #: exact, reproducible and the same on every machine
+    #: re-score the pairs that could be reported with the model's fp32 pass, both ways: int8 scores differ
+    #: from fp32's by up to ~0.4 on news pairs (0.2 at the 99.9th percentile), bf16 by up to ~0.03; every
+    #: reported score is then exact, reproducible and the same on every machine
     nli_exact: bool = True
     #: the fast first pass (a->b of every candidate): "auto" = bf16 on CPUs with AMX-BF16 (about 2x fp32
-    #: there, scores within ~0.03 of fp32 and independent of batch-mates: engine.bf16), else the int8 ONNX graph,
-    #: else fp32; or "bf16" / "int8" / "fp32". It only screens: reported scores come from the exact pass
+    #: there, scores within ~0.03 of fp32 and independent of batch-mates: engine.bf16), else the int8 ONNX graph
+    #: (one pair per call, so independent of batch-mates too), else fp32; or "bf16" / "int8" / "fp32". It only
+    #: screens: reported scores come from the exact pass
     nli_fast: str = "auto"
     #: what runs a bf16 fast pass: "auto" = OpenVINO when installed (a core dependency; the NLI stage ~1.2x torch
     #: bf16 on this project's machine: throughput streams, same fixed batch shapes, so still independent of
     #: batch-mates), else "torch"
     nli_bf16_runtime: str = "auto"
     #: with a bf16 fast pass, only pairs whose fast score is at least nli_threshold - this are re-scored in
-    #: fp32 (bf16 stays within ~0.03 of fp32); the others keep their bf16 scores. The int8 pass, which
-    #: moves with its batch-mates by up to ~0.3, re-scores every pair past the screen
+    #: fp32 (bf16 stays within ~0.03 of fp32); the others keep their bf16 scores. The int8 pass, up to ~0.4
+    #: from fp32, re-scores every pair past the screen
     nli_exact_margin: float = 0.15
     #: ranking only: added to the score of pairs that share a named entity when sorting contradictions
     rank_entity_bonus: float = 0.1

@@ -223,8 +223,7 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
 
 def test_reported_scores_do_not_depend_on_batch_mates(shipped):
     """Config.nli_exact: pairs the fast pass finds close to the threshold or above are re-scored with the fp32
-    graph, so a reportable pair scores the same alone as among 120 others (int8 activations are quantised
-    per batch and would move it; bf16 a little)."""
+    graph, so a reportable pair scores the same alone as among 120 others."""
     from engine import nli
 
     assert shipped.has_exact and shipped.exact_path.name == "model.onnx"
@@ -278,6 +277,44 @@ def test_bf16_fast_pass_does_not_depend_on_batch_mates(shipped, runtime):
     for i in (0, 7, len(pairs) - 1):
         assert np.array_equal(model.predict([pairs[i]])[0], together[i])
     assert np.abs(together - model.predict(pairs, exact=True)).max() < 0.05
+
+
+def test_int8_fast_pass_does_not_depend_on_batch_mates(shipped):
+    """The int8 pass scores one pair per call (activations are quantised per call), so a pair scores the same
+    alone, in another order or among others, and the screen is reproducible."""
+    from engine import nli
+
+    claims, cands = _seed_claims_all_pairs(15)
+    contents = dict(zip(claims["claim_id"], claims["content"]))
+    pairs = [(contents[a], contents[b]) for a, b in cands.select("claim_a", "claim_b").iter_rows()]
+    model = nli.load(fast="int8")
+    assert len(model._int8_workers()) >= 1
+    together = model.predict(pairs, batch_size=32)
+    assert np.array_equal(model.predict(pairs[::-1], batch_size=7)[::-1], together)
+    for i in (0, 7, len(pairs) - 1):
+        assert np.array_equal(model.predict([pairs[i]])[0], together[i])
+    assert np.abs(together - model.predict(pairs, exact=True)).max() < 0.5
+
+
+def test_shipped_export_fuses_attention_and_is_redone_for_an_older_exporter(shipped, tmp_path, caplog):
+    """The fp32 graph carries ONNX Runtime's fused Attention op (eager-attention export); a file stamped by an
+    older exporter (or other weights) is not used."""
+    import onnx
+
+    from engine.nli.model import EXPORT_VERSION, SHIPPED_DIR, export_stamp, onnx_file, weights_digest
+
+    graph = onnx.load(str(SHIPPED_DIR / "model.onnx"), load_external_data=False).graph
+    assert sum(node.op_type == "Attention" for node in graph.node) == 6  # one per layer
+    assert (SHIPPED_DIR / "model.int8.onnx.source").read_text().strip() == export_stamp(SHIPPED_DIR)
+    assert export_stamp(SHIPPED_DIR) == f"{weights_digest(SHIPPED_DIR)} export-{EXPORT_VERSION}"
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"weights")
+    (folder / "model.onnx").write_bytes(b"graph")
+    (folder / "model.onnx.source").write_text(weights_digest(folder) + "\n")  # how version 1 stamped it
+    assert onnx_file(folder) is None and "older exporter" in caplog.text
+    (folder / "model.onnx.source").write_text(export_stamp(folder) + "\n")
+    assert onnx_file(folder) == folder / "model.onnx"
 
 
 def test_openvino_pass_is_converted_from_torch_and_cached_for_the_shipped_model(shipped, tmp_path):
