@@ -3,10 +3,13 @@
 - with and without the reverse-direction screen (Config.nli_reverse_min): seconds, NLI passes, and whether any
   reportable pair changed;
 - `runtime`: the bf16 fast pass on OpenVINO vs on torch (Config.nli_bf16_runtime), interleaved, twice each:
-  stage seconds and whether the reported pairs differ.
+  stage seconds and whether the reported pairs differ;
+- `fast`: the machine's fast pass (bf16 or int8) vs every pass in fp32 (Config.nli_fast): stage seconds, and the
+  reported pairs the fast screen loses or adds.
 
     flock /tmp/contra-heavy.lock python -m bench.screen [CLAIMS]           # default ~1,000 claims
     flock /tmp/contra-heavy.lock python -m bench.screen runtime [CLAIMS]
+    flock /tmp/contra-heavy.lock python -m bench.screen fast [CLAIMS]
 """
 from __future__ import annotations
 
@@ -68,14 +71,12 @@ def main(target: int = 1000) -> dict:
     return out
 
 
-def runtimes(target: int = 1000, rounds: int = 2) -> dict:
-    """NLI stage seconds with the bf16 pass on OpenVINO vs torch (best of `rounds`, interleaved)."""
+def _side_by_side(table, pairs, configs: dict, rounds: int) -> tuple[dict, dict]:
+    """Seconds per round (interleaved) and the last scored frame of each config, models loaded beforehand."""
     from engine.nli import score_pairs
 
-    table, pairs, config = _claims_and_pairs(target)
-    configs = {name: config.replace(nli_fast="bf16", nli_bf16_runtime=name) for name in ("openvino", "torch")}
     for cfg in configs.values():
-        score_pairs(table, pairs.head(64), cfg)  # load both models before timing
+        score_pairs(table, pairs.head(64), cfg)  # load every model before timing
     seconds: dict = {name: [] for name in configs}
     results = {}
     for _ in range(rounds):
@@ -83,6 +84,14 @@ def runtimes(target: int = 1000, rounds: int = 2) -> dict:
             t = time.perf_counter()
             results[name] = score_pairs(table, pairs, cfg)
             seconds[name].append(time.perf_counter() - t)
+    return seconds, results
+
+
+def runtimes(target: int = 1000, rounds: int = 2) -> dict:
+    """NLI stage seconds with the bf16 pass on OpenVINO vs torch (best of `rounds`, interleaved)."""
+    table, pairs, config = _claims_and_pairs(target)
+    configs = {name: config.replace(nli_fast="bf16", nli_bf16_runtime=name) for name in ("openvino", "torch")}
+    seconds, results = _side_by_side(table, pairs, configs, rounds)
     best = {name: min(s) for name, s in seconds.items()}
     ov, tc = _reported(results["openvino"], config), _reported(results["torch"], config)
     out = {"nli_stage_openvino_speedup_vs_torch_bf16": round(best["torch"] / best["openvino"], 2),
@@ -94,9 +103,28 @@ def runtimes(target: int = 1000, rounds: int = 2) -> dict:
     return out
 
 
+def fast_pass(target: int = 1000, rounds: int = 1) -> dict:
+    """The NLI stage with this machine's fast pass (bf16 or int8, only a screen) vs every pass in fp32: stage
+    seconds, and the reported pairs the fast screen loses or adds."""
+    from engine.nli.model import load_for
+
+    table, pairs, config = _claims_and_pairs(target)
+    configs = {"fast": config, "fp32": config.replace(nli_fast="fp32")}
+    seconds, results = _side_by_side(table, pairs, configs, rounds)
+    best = {name: min(s) for name, s in seconds.items()}
+    fast, exact = _reported(results["fast"], config), _reported(results["fp32"], config)
+    out = {"nli_stage_fast_speedup_vs_fp32": round(best["fp32"] / best["fast"], 2),
+           "fast_pass": load_for(config).fast, "claims": table.height, "pairs": pairs.height,
+           **{f"{name}_seconds": [round(x, 1) for x in s] for name, s in seconds.items()},
+           "contradictions_fp32": len(exact), "lost_by_fast_screen": len(exact - fast),
+           "added_by_fast_screen": len(fast - exact)}
+    print(json.dumps(out))
+    return out
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args and args[0] == "runtime":
-        runtimes(int(args[1]) if len(args) > 1 else 1000)
+    if args and args[0] in ("runtime", "fast"):
+        {"runtime": runtimes, "fast": fast_pass}[args[0]](int(args[1]) if len(args) > 1 else 1000)
     else:
         main(int(args[0]) if args else 1000)

@@ -1,6 +1,7 @@
 """The NLI stage: the shipped model, label mapping of any HF model, score_pairs, errors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -450,3 +451,14 @@ def test_importing_engine_caps_onednn_kernel_cache_unless_the_user_set_it():
     theirs = subprocess.run([sys.executable, "-c", code], env={**env, "ONEDNN_PRIMITIVE_CACHE_CAPACITY": "512"},
                             cwd=root, capture_output=True, text=True)
     assert (ours.stdout.strip(), theirs.stdout.strip()) == ("256", "512")
+
+
+def test_bench_screen_compares_the_fast_pass_with_fp32(shipped, capsys):
+    """bench/screen.py fast: the NLI stage with the machine's fast pass against every pass in fp32, on a few
+    corpus documents; the fast pass only screens, so the reported pairs agree here."""
+    from bench.screen import fast_pass
+
+    out = fast_pass(60)
+    assert out["fast_pass"] == shipped.fast and out["pairs"] > 0
+    assert out["contradictions_fp32"] > 0 and out["lost_by_fast_screen"] == out["added_by_fast_screen"] == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["nli_stage_fast_speedup_vs_fp32"] > 0

@@ -22,18 +22,18 @@ from pathlib import Path
 from engine.nli.model import SHIPPED_DIR
 
 
-def export_fp32(model_dir: Path, out: Path, opset: int = 17) -> Path:
+def export_fp32(model_dir: Path, out: Path, opset: int = 17, attention: str = "eager") -> Path:
+    """torch -> ONNX. `attention` "eager" exports attention as plain MatMul/Softmax/Add, which ONNX Runtime's
+    BERT optimiser fuses into its Attention op; the SDPA export's masking (Where/IsNaN) blocks that fusion.
+    Same scores, faster graphs (`python -m bench.export`); "sdpa" is kept for that comparison."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(model_dir)
     try:
-        # eager attention exports as plain MatMul/Softmax/Add, which ONNX Runtime's BERT optimiser fuses into
-        # its Attention op; the SDPA export's masking (Where/IsNaN) blocks that fusion. Same scores, and on the
-        # 2-core AVX2 machine of session 12 (news claim pairs) fp32 113 -> 130 pairs/s, int8 190 -> 208
         model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32,
-                                                                   attn_implementation="eager")
-    except (ValueError, TypeError):  # an architecture without an eager attention option
+                                                                   attn_implementation=attention)
+    except (ValueError, TypeError):  # an architecture without that attention option
         model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32)
     model.eval()
     enc = tok(["A man is playing a guitar."], ["A person plays music."], return_tensors="pt")
@@ -87,14 +87,14 @@ def classifier_nodes(path: Path) -> list[str]:
 
 
 def export(model_dir: Path, out_dir: Path | None = None, per_channel: bool = True, embeddings: bool = False,
-           keep_fp32: bool = False, head_fp32: bool = True) -> Path:
+           keep_fp32: bool = False, head_fp32: bool = True, attention: str = "eager") -> Path:
     from transformers import AutoConfig
 
     out_dir = out_dir or model_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     config = AutoConfig.from_pretrained(model_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        raw = export_fp32(model_dir, Path(tmp) / "raw.onnx")
+        raw = export_fp32(model_dir, Path(tmp) / "raw.onnx", attention=attention)
         fused = optimize(raw, Path(tmp) / "fused.onnx", config)
         # int8 from the unfused graph: ONNX Runtime's fused Attention op is slower with int8 weights than the
         # plain MatMuls it optimises at load time (1,024 SNLI pairs, 2 threads: 563 vs 448 pairs/s, same
