@@ -449,7 +449,7 @@ class NLIModel:
         if show_progress:
             from tqdm import tqdm
 
-            plan = tqdm(plan, desc="nli", unit="batch")
+            plan = tqdm(plan, desc="nli", unit="pair" if batch_size == 1 else "batch")
         for idx, width in plan:
             if width is not None:  # fixed shape: batch_size rows, the bucket's width
                 yield idx, bf16.pad(sequences, idx, width, batch_size, fill)
