@@ -100,7 +100,7 @@ def export_stamp(path: Path, onnx: bool = True) -> str:
 
 def onnx_file(path: Path | None, names=ONNX_FILES) -> Path | None:
     """The folder's exported ONNX file, unless it was exported from other weights than the folder's or by an
-    older exporter."""
+    older exporter (a warning says so, except for the shipped model, whose files load() simply redoes)."""
     if path is None:
         return None
     for name in names:
@@ -108,8 +108,9 @@ def onnx_file(path: Path | None, names=ONNX_FILES) -> Path | None:
         if f.exists():
             stamp = f.with_name(f.name + ".source")
             if stamp.exists() and stamp.read_text().strip() != export_stamp(path, onnx=name.endswith(".onnx")):
-                log.warning("ignoring %s: exported from other weights or by an older exporter "
-                            "(re-run contra export-nli)", f)
+                if path.resolve() != SHIPPED_DIR.resolve():
+                    log.warning("ignoring %s: exported from other weights or by an older exporter "
+                                "(re-run contra export-nli)", f)
                 continue
             return f
     return None
