@@ -311,8 +311,8 @@ class NLIModel:
 
         The int8 pass runs one pair per call: dynamic quantisation scales activations per call, so a pair
         scored alone gets the same int8 scores whatever else is scored (in batches of 32 they moved by up to
-        0.57 with their batch-mates), at the batched speed when the calls run side by side (`python -m
-        bench.export`: 1.07x batches of 32 on one 2-thread session). ~60 MiB of memory per extra session."""
+        0.41 with their batch-mates), at the batched speed when the calls run side by side (`python -m
+        bench.export`: 1.06x batches of 32 on one 2-thread session). ~60 MiB of memory per extra session."""
         if "int8 workers" not in self._sessions:
             import onnxruntime as ort
 
