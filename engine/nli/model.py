@@ -278,16 +278,10 @@ class NLIModel:
         return [k for k in MODEL_INPUTS if k in probe]
 
     def _init_onnx(self, onnx: Path):
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.intra_op_num_threads = self.threads or min(os.cpu_count() or 1, 8)
-        opts.inter_op_num_threads = 1
         self.onnx_path = onnx
         exact = onnx_file(self.path, (EXACT_FILE,))
         self.exact_path = exact if exact is not None and exact != onnx else None
-        self._session_options = opts
+        self._onnx_threads = self.threads or min(os.cpu_count() or 1, 8)
 
     @property
     def has_exact(self) -> bool:
@@ -300,10 +294,7 @@ class NLIModel:
         opened on first use: with a bf16 fast pass the int8 graph is never loaded."""
         path = self.onnx_path if self.exact_path is None or (not exact and self.fast == "int8") else self.exact_path
         if path not in self._sessions:
-            import onnxruntime as ort
-
-            self._sessions[path] = ort.InferenceSession(str(path), self._session_options,
-                                                        providers=["CPUExecutionProvider"])
+            self._sessions[path] = _ort_session(path, self._onnx_threads)
         return self._sessions[path]
 
     def _int8_workers(self) -> list:
@@ -314,14 +305,7 @@ class NLIModel:
         0.41 with their batch-mates), at the batched speed when the calls run side by side (`python -m
         bench.export`: 1.06x batches of 32 on one 2-thread session). ~60 MiB of memory per extra session."""
         if "int8 workers" not in self._sessions:
-            import onnxruntime as ort
-
-            opts = ort.SessionOptions()
-            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
-            self._sessions["int8 workers"] = [
-                ort.InferenceSession(str(self.onnx_path), opts, providers=["CPUExecutionProvider"])
-                for _ in range(self._session_options.intra_op_num_threads)]
+            self._sessions["int8 workers"] = [_ort_session(self.onnx_path, 1) for _ in range(self._onnx_threads)]
         return self._sessions["int8 workers"]
 
     def _run_parallel(self, plan, keep) -> None:
@@ -467,6 +451,16 @@ class NLIModel:
 
     def index(self, label: str) -> int:
         return self.labels.index(label)
+
+
+def _ort_session(path: Path, threads: int):
+    """An ONNX Runtime CPU session of `path` with every graph optimisation, on `threads` intra-op threads."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads, opts.inter_op_num_threads = threads, 1
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
 
 def _choose_bf16_runtime(runtime: str) -> str:
