@@ -36,12 +36,15 @@ def load(name_or_path: str | None = None):
     """Load a sentence-transformers model once per process."""
     from sentence_transformers import SentenceTransformer
 
+    from engine.quiet import model_io
+
     path = name_or_path or default_model_path()
     # the default model is on disk; never let a missing hub turn into a long network timeout
     if name_or_path is None or os.path.isdir(path):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        return SentenceTransformer(path, device="cpu")
+        with model_io():
+            return SentenceTransformer(path, device="cpu")
     except Exception as exc:
         raise ModelError(f"cannot load embedding model {path!r}: {str(exc).splitlines()[0]}") from exc
 

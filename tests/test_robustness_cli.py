@@ -25,6 +25,8 @@ def test_dirty_corpus_exits_zero_with_accounting(dirty_run):
     run, out = dirty_run
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Traceback" not in run.stderr + run.stdout
+    # with --no-progress nothing third-party is printed: no "Loading weights" bar, no library warnings
+    assert "Loading weights" not in run.stderr and "Warning" not in run.stderr, run.stderr[-2000:]
     line = next(l for l in run.stdout.splitlines() if l.startswith("documents: "))
     received, rest = line.split(" received = ")
     analysed, skipped = rest.split(" analysed + ")

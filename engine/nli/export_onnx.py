@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from engine.nli.model import SHIPPED_DIR
+from engine.quiet import model_io
 
 
 def export_fp32(model_dir: Path, out: Path, opset: int = 17, attention: str = "eager") -> Path:
@@ -93,7 +94,7 @@ def export(model_dir: Path, out_dir: Path | None = None, per_channel: bool = Tru
     out_dir = out_dir or model_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     config = AutoConfig.from_pretrained(model_dir)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, model_io():  # tracer / quantiser warnings are about the exporter
         raw = export_fp32(model_dir, Path(tmp) / "raw.onnx", attention=attention)
         fused = optimize(raw, Path(tmp) / "fused.onnx", config)
         # int8 from the unfused graph: ONNX Runtime's fused Attention op is slower with int8 weights than the

@@ -22,6 +22,7 @@ import numpy as np
 from engine import bf16
 from engine.config import MODELS_DIR
 from engine.errors import ModelError
+from engine.quiet import model_io
 
 log = logging.getLogger("engine.nli")
 
@@ -214,8 +215,9 @@ class NLIModel:
         from transformers import AutoConfig, AutoTokenizer
 
         try:
-            config = AutoConfig.from_pretrained(name)
-            tokenizer = AutoTokenizer.from_pretrained(name)
+            with model_io():
+                config = AutoConfig.from_pretrained(name)
+                tokenizer = AutoTokenizer.from_pretrained(name)
         except Exception as e:  # hub unreachable, unknown name, broken folder
             raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
         return tokenizer, config
@@ -232,8 +234,9 @@ class NLIModel:
             torch.set_num_threads(self.threads)
         try:
             # fp16 weights are cast to fp32 (CPU fp16 matmuls are slow), or to bf16 for the AMX fast pass
-            model = AutoModelForSequenceClassification.from_pretrained(
-                name, dtype=torch.bfloat16 if bf16 else torch.float32)
+            with model_io():
+                model = AutoModelForSequenceClassification.from_pretrained(
+                    name, dtype=torch.bfloat16 if bf16 else torch.float32)
         except Exception as e:
             raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
         return model.eval()
@@ -259,7 +262,8 @@ class NLIModel:
 
                 torch_model = self.model if self.backend == "torch" else self._load_torch(name)
                 example = {k: torch.ones(2, 8, dtype=torch.long) for k in self._input_names()}
-                model = ov.convert_model(torch_model, example_input=example)
+                with model_io():  # the tracer's warnings are about the conversion, not the user's data
+                    model = ov.convert_model(torch_model, example_input=example)
                 if shipped:
                     _save_openvino(model, self.path)
             options = {"INFERENCE_PRECISION_HINT": "bf16", "PERFORMANCE_HINT": "THROUGHPUT"}
