@@ -10,7 +10,8 @@ contradiction set (data/news_nli dev/test) and the seed pairs (data/news_nli/see
 
 "Engine decision" = what engine.nli.score_pairs + the default thresholds do: a pair is a contradiction
 when the mean of its two directions' contradiction probabilities is >= 0.5, or >= 0.9 where a side hedges
-("may", "could", "if ...": engine.contradictions.hedged). The bar for unrelated-looking pairs needs their
+("may", "could", "if ...": engine.contradictions.hedged), with a debunk read as what it asserts
+(engine.nli.views.readings). The bar for unrelated-looking pairs needs their
 embeddings and is left out here (on the news set it changes nothing: see the model card).
 """
 from __future__ import annotations
@@ -47,14 +48,24 @@ def both_ways(model, premises, hypotheses, batch_size):
 def engine_scores(model, premises, hypotheses, batch_size, full):
     """What the engine computes for a pair (engine.nli.score.pair_scores with the default Config: both
     directions combined, the denial's core view), from the full-view probabilities `full` = (ab, ba), unless
-    the engine would re-score with the model's exact graph (Config.nli_exact): then exactly as the engine does."""
+    the engine would re-score with the model's exact graph (Config.nli_exact): then exactly as the engine does.
+
+    Like the engine, NLI reads a debunk as what it asserts ("the reports that X are false" -> "not X",
+    engine.nli.views.readings; the sets carry no cue verbs, so speakers' denials are already their text)."""
     from engine.config import Config
     from engine.nli.score import pair_scores
+    from engine.nli.views import readings
 
     config = Config(nli_batch_size=batch_size, show_progress=False)
+    premises, hypotheses = list(premises), list(hypotheses)
+    if config.nli_denial_reading:
+        none = [None] * len(premises)
+        read_p, read_h = readings(premises, none, none), readings(hypotheses, none, none)
+        if (read_p, read_h) != (premises, hypotheses):
+            premises, hypotheses, full = read_p, read_h, None  # `full` scored the unread texts
     if model.has_exact and config.nli_exact:
         full = None
-    return pair_scores(model, list(premises), list(hypotheses), config, full=full)
+    return pair_scores(model, premises, hypotheses, config, full=full)
 
 
 def engine_decision(scores, premises, hypotheses) -> np.ndarray:
