@@ -17,11 +17,20 @@ from engine.config import Config
 from engine.nli.views import denials
 
 
-def _find(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
+def components(n: int, edges) -> list[int]:
+    """For nodes 0..n-1 joined by `edges` (pairs of node numbers), each node's connected component, named by
+    its smallest member."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(edges)
+    label = list(range(n))
+    for members in nx.connected_components(graph):
+        first = min(members)
+        for i in members:
+            label[i] = first
+    return label
 
 
 def group(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataFrame:
@@ -29,7 +38,7 @@ def group(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     n = claims.height
     if n == 0:
         return claims.with_columns(pl.lit(None, dtype=pl.Utf8).alias("group_id"), pl.lit(0).alias("copies"))
-    parent = list(range(n))
+    copies = []  # pairs of claims that are copies of each other
     if n > 1 and config.duplicate_similarity < 1.0:
         actors = claims["actor"].to_list()
         attributed = claims["attributed"].fill_null(True).to_list()
@@ -42,10 +51,8 @@ def group(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
                     continue
                 same_voice = actors[a] == actors[b] or (not attributed[a] and not attributed[b])
                 if same_voice and denial[a] == denial[b]:
-                    ra, rb = _find(parent, a), _find(parent, b)
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
-    roots = [_find(parent, i) for i in range(n)]
+                    copies.append((a, b))
+    roots = components(n, copies)
     # earliest-dated member represents the group (undated members sort last; ties keep input order)
     dates = claims["published"].fill_null("9999").to_list() if "published" in claims.columns else ["9999"] * n
     best: dict[int, int] = {}

@@ -33,24 +33,15 @@ BENCHMARK_ARTICLES = frozenset({"140", "280", "950", "1606", "2052", "2068", "24
 
 def _stories(pool: list[tuple[str, str]]) -> dict[str, int]:
     """A story number for each article of the pool: articles sharing distinctive words (as
-    data.training_articles decides it) are joined into one story (union-find)."""
+    data.training_articles decides it) are joined into one story (connected components)."""
     ids = sorted({b for b, _ in pool})
     texts = dict(data.news_articles())
     words = data._distinctive_words([texts.get(b, "") for b in ids])
-    parent = list(range(len(ids)))
+    from engine.dedupe import components
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(ids)):
-        for j in range(i + 1, len(ids)):
-            shared = len(words[i] & words[j])
-            if shared >= 4 and shared >= 0.2 * max(1, min(len(words[i]), len(words[j]))):
-                parent[root(i)] = root(j)
-    return {b: root(i) for i, b in enumerate(ids)}
+    joined = [(i, j) for i in range(len(ids)) for j in range(i + 1, len(ids))
+              if (shared := len(words[i] & words[j])) >= 4 and shared >= 0.2 * max(1, min(len(words[i]), len(words[j])))]
+    return dict(zip(ids, components(len(ids), joined)))
 
 
 def _outside_benchmark(pool: list[tuple[str, str]], vectors: np.ndarray | None):
