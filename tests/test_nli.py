@@ -195,9 +195,10 @@ def _seed_claims_all_pairs(n: int):
 
 
 def test_reverse_direction_screen_loses_no_reportable_pair():
-    """b->a is skipped only below Config.nli_reverse_min: every pair that could reach the threshold keeps
-    exactly the scores of full two-way scoring (batch size 1 and no exact re-scoring: this checks the screen
-    alone; the int8 scores then do not depend on batch-mates)."""
+    """b->a is skipped only below Config.nli_reverse_min, and no pair it skips could have been reported: every
+    pair keeps the scores of full two-way scoring (batch size 1 and no exact re-scoring: this checks the screen
+    alone). The two runs may differ in the last digits (a bf16 pass on some CPUs), so a pair right at the
+    screen level may fall either side of it; what must hold is the rule and the bound on what it drops."""
     from engine import nli
 
     # real claim pairs: the news set's first 40 dev pairs (with the shipped weights, no pair of the seed alone
@@ -211,12 +212,20 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
     full = nli.score_pairs(claims, cands, base.replace(nli_reverse_min=0.0))
     screened = nli.score_pairs(claims, cands, base)
     assert full["contradiction_ba"].null_count() == 0
-    kept = (full["contradiction_ab"] >= base.nli_reverse_min).to_numpy()
+    kept = screened["contradiction_ba"].is_not_null()
     assert 0 < kept.sum() < full.height  # the screen did something on real claims
-    assert screened.filter(pl.Series(kept)).equals(full.filter(pl.Series(kept)))
-    dropped = screened.filter(pl.Series(~kept))
-    assert dropped["contradiction_ba"].null_count() == dropped.height
+    # the rule, on the screen's own a->b scores
+    assert (screened.filter(kept)["contradiction_ab"] >= base.nli_reverse_min).all()
+    dropped = screened.filter(~kept)
     assert (dropped["score"] == dropped["contradiction_ab"]).all() and dropped["score"].max() < base.nli_reverse_min
+    # the same scores as full scoring, both ways where both were scored
+    for column in ("contradiction_ab", "entailment_ab", "neutral_ab"):
+        assert np.allclose(screened[column].to_numpy(), full[column].to_numpy(), atol=1e-3)
+    for column in ("contradiction_ba", "score"):
+        assert np.allclose(screened.filter(kept)[column].to_numpy(), full.filter(kept)[column].to_numpy(), atol=1e-3)
+    # nothing dropped would have been reported: under the mean of both ways, a->b below the screen bounds the
+    # score at (0.02 + 1) / 2, and on real pairs b->a is nowhere near 1 when a->b is that low
+    assert full.filter(~kept)["score"].max() < base.nli_threshold
     # below the screen the threshold turns it off: a threshold-0 exploration still gets both directions
     low = nli.score_pairs(claims, cands, base.replace(nli_threshold=0.0))
     assert low["contradiction_ba"].null_count() == 0
