@@ -58,6 +58,21 @@ def test_al_tanaf_pair_ranks_first_with_both_speakers(seed):
     assert "al-tanaf" in top["shared_entities"]
 
 
+def test_pentagon_concern_is_reported_against_the_denial(seed):
+    """The Pentagon's concern over "Moscow's alleged bombing" disputes Russia's denial as well. The two claims
+    share no named entity and are only ~0.43 similar, so this guards the unrelated-claims rule
+    (Config.related_similarity): a stricter rule (0.5) would cut many noise flags but lose this pair."""
+    pair = seed.contradictions.filter(
+        pl.col("content_a").str.contains("alleged bombing of US-backed forces")
+        & pl.col("content_b").str.starts_with("it had not carried out any strikes")
+        | pl.col("content_b").str.contains("alleged bombing of US-backed forces")
+        & pl.col("content_a").str.starts_with("it had not carried out any strikes"))
+    assert pair.height == 1
+    row = pair.row(0, named=True)
+    assert {row["speaker_a"], row["speaker_b"]} == {"Pentagon officials", "Russia"}
+    assert row["similarity"] < 0.5 and row["shared_entities"] == []
+
+
 def test_cooperation_statements_are_not_contradictions(seed):
     # Shoigu's, SANA's and the defence ministry's statements on the visit, against each other or anything else
     visit = "cooperation|military and technical cooperation|current questions of military"
