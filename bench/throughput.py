@@ -19,8 +19,9 @@ def _documents(n_docs: int, config: Config):
     return docs
 
 
-def claims_per_second(n_docs: int) -> dict:
-    """claims.extract on n documents; the spaCy model is loaded (and warmed) before timing."""
+def claims_per_second(n_docs: int) -> tuple[dict, list[str]]:
+    """claims.extract on n documents; the spaCy model is loaded (and warmed) before timing. Also returns the
+    distinct claim contents, for the embeddings figure."""
     from engine import claims
 
     config = Config(show_progress=False)
@@ -30,22 +31,25 @@ def claims_per_second(n_docs: int) -> dict:
     table = claims.extract(docs.slice(1), config)
     seconds = time.perf_counter() - t
     chars = int(docs.slice(1)["text"].str.len_chars().sum())
-    return {"claims_per_s": round(table.height / seconds, 1), "claims": table.height, "documents": n_docs,
-            "chars_per_s": round(chars / seconds), "seconds": round(seconds, 2)}
+    return ({"claims_per_s": round(table.height / seconds, 1), "claims": table.height, "documents": n_docs,
+             "chars_per_s": round(chars / seconds), "seconds": round(seconds, 2)},
+            table["content"].unique(maintain_order=True).to_list())
 
 
-def embeddings_per_second(n_texts: int) -> dict:
-    """embed.encode on n distinct claim contents (cold vector cache, model loaded before timing)."""
+def embeddings_per_second(n_texts: int, texts: list[str] | None = None) -> dict:
+    """embed.encode on n distinct claim contents (cold vector cache, model loaded before timing). `texts`: claim
+    contents already extracted (the claims figure's); more are extracted from further documents if short."""
     from engine import claims, embed
 
     config = Config(show_progress=False)
-    texts: list[str] = []
-    docs = _documents(max(8, n_texts // 10), config)
-    for start in range(0, docs.height, 20):
-        texts += claims.extract(docs.slice(start, 20), config)["content"].unique(maintain_order=True).to_list()
-        if len(texts) >= n_texts:
-            break
-    texts = list(dict.fromkeys(texts))[:n_texts]
+    texts = list(dict.fromkeys(texts or []))
+    if len(texts) < n_texts:
+        docs = _documents(max(8, n_texts // 10), config)
+        for start in range(0, docs.height, 20):
+            texts = list(dict.fromkeys(texts + claims.extract(docs.slice(start, 20), config)["content"].to_list()))
+            if len(texts) >= n_texts:
+                break
+    texts = texts[:n_texts]
     embed.load(config.embedding_model)
     embed.encode(["warm up"], config)
     embed._VECTOR_CACHE.clear()
