@@ -195,9 +195,9 @@ def _seed_claims_all_pairs(n: int):
 
 
 def test_reverse_direction_screen_loses_no_reportable_pair():
-    """b->a is skipped only below Config.nli_reverse_min, and no pair it skips could have been reported: every
+    """b->a is skipped only below Config.nli_reverse_min, and no pair it skips would have been reported: every
     pair keeps the scores of full two-way scoring (batch size 1 and no exact re-scoring: this checks the screen
-    alone). The two runs may differ in the last digits (a bf16 pass on some CPUs), so a pair right at the
+    alone). The two runs may differ slightly (the bf16 pass on AMX CPUs: CI saw one), so a pair right at the
     screen level may fall either side of it; what must hold is the rule and the bound on what it drops."""
     from engine import nli
 
@@ -220,9 +220,9 @@ def test_reverse_direction_screen_loses_no_reportable_pair():
     assert (dropped["score"] == dropped["contradiction_ab"]).all() and dropped["score"].max() < base.nli_reverse_min
     # the same scores as full scoring, both ways where both were scored
     for column in ("contradiction_ab", "entailment_ab", "neutral_ab"):
-        assert np.allclose(screened[column].to_numpy(), full[column].to_numpy(), atol=1e-3)
+        assert np.allclose(screened[column].to_numpy(), full[column].to_numpy(), atol=0.01)
     for column in ("contradiction_ba", "score"):
-        assert np.allclose(screened.filter(kept)[column].to_numpy(), full.filter(kept)[column].to_numpy(), atol=1e-3)
+        assert np.allclose(screened.filter(kept)[column].to_numpy(), full.filter(kept)[column].to_numpy(), atol=0.01)
     # nothing dropped would have been reported: under the mean of both ways, a->b below the screen bounds the
     # score at (0.02 + 1) / 2, and on real pairs b->a is nowhere near 1 when a->b is that low
     assert full.filter(~kept)["score"].max() < base.nli_threshold
