@@ -1609,9 +1609,10 @@ def _question(content: str) -> bool:
     return content.rstrip(" \u201d\"'").endswith("?")
 
 
-#: what was discussed is a topic: the claim keeps it (stance "topic") but it asserts nothing to contradict, so
-#: blocking never pairs it (engine.candidates)
-TOPIC_CUES = {"discuss", "debate"}
+#: what was discussed, or referred to, is a topic: the claim keeps it (stance "topic") but it asserts nothing to
+#: contradict, so blocking never pairs it (engine.candidates). "refer to" / "reference" take only a noun phrase
+#: ("referring to the party's July convention"); "mention" is not here, as "mentioned that X" asserts X
+TOPIC_CUES = {"discuss", "debate", "refer", "reference"}
 
 #: an embedded question asks, it asserts nothing NLI could contradict ("would not confirm whether Scott had a
 #: gun", "asked how the funds would be used"); "whether" always opens one, the other wh-words only after a cue

@@ -545,3 +545,17 @@ def test_embedded_questions_are_not_claims_but_conditionals_and_factives_are():
     # the attribution evaluation keeps them (PolNeAR annotates questions)
     kept = claims.extract(documents({"q": text}, "outlet"), Config(show_progress=False), keep_questions=True)
     assert "how the relief funds would be used by the charity" in kept["content"].to_list()
+
+
+def test_what_is_discussed_or_referred_to_is_a_topic():
+    """A topic asserts nothing to contradict (blocking never pairs it); "mentioned that X" still asserts X."""
+    text = ("Trump said things should be wrapped up by Cleveland, referring to the party's July convention. "
+            "In a speech on Monday, Bush referenced his own long-standing connections to the Clintons. "
+            "Shoigu discussed anti-terrorist cooperation with the Syrian president. "
+            "The spokesman mentioned that the deal with the rebels had collapsed overnight.")
+    table = _claims_of(text)
+    for needle, cue in (("the party's July convention", "referring"), ("his own long-standing connections", "referenced"),
+                        ("anti-terrorist cooperation", "discussed")):
+        assert one(table, needle, cue=cue)["stance"] == "topic"
+    assert one(table, "the deal with the rebels had collapsed")["stance"] == "assert"
+    assert one(table, "should be wrapped up by Cleveland")["stance"] == "assert"
