@@ -190,7 +190,7 @@ def test_sort_and_pages(explorer):
     assert ranked == sorted(ranked, reverse=True)
     explorer.sort_button.click()
     assert explorer.table["score"].to_list() == scores[::-1]
-    assert explorer.sort_button.description == "score ▲"
+    assert explorer.sort_button.description == "rank ▲"
     explorer.sort_button.click()
     assert explorer.table["score"].to_list() == scores
     shown = [r for r, *_ in explorer._rows if r.layout.display != "none"]

@@ -169,7 +169,12 @@ class Explorer(w.GridBox):
 
     def _build_table(self):
         grid = dict(grid_template_columns=COLUMNS, grid_gap="0 8px", width="100%")
-        self.sort_button = w.Button(description="score ▼", tooltip="strongest first (score; pairs naming the same entity first on near ties) or weakest first", layout=w.Layout(width="76px"))
+        # "rank", not "score": the order adds small bonuses to the score (a shared entity, a reply), so a 0.93 can
+        # rightly sit above a 0.99, and a column called "score" would look unsorted
+        self.sort_button = w.Button(
+            description="rank ▼", layout=w.Layout(width="76px"),
+            tooltip="the engine's ranking: NLI score plus small bonuses for a shared named entity and for a reply "
+                    "(each row's button shows its score); click for weakest first")
         self.sort_button.on_click(lambda _: self._toggle_sort())
         header = w.GridBox(
             [self.sort_button] + [self._cell(render.cell(h, bold=True)) for h in
@@ -302,7 +307,7 @@ class Explorer(w.GridBox):
 
     def _toggle_sort(self):
         self._descending = not self._descending
-        self.sort_button.description = "score ▼" if self._descending else "score ▲"
+        self.sort_button.description = "rank ▼" if self._descending else "rank ▲"
         self._sort()
         self._page = 0
         self._draw_table()

@@ -12,7 +12,7 @@ from engine.explorer.render import EDGE_COLOURS, KIND_COLOURS, short
 
 
 HIDE_INFO_PANEL = True
-#: the graph draws at most this many pairs (the strongest; the view is sorted by score), the table lists all
+#: the graph draws at most this many pairs (the strongest; the view is in the engine's ranking), the table lists all
 MAX_PAIRS = 400
 
 
@@ -105,7 +105,7 @@ def pair_index(g: nx.DiGraph, source: str, target: str) -> int | None:
 
 
 def first_row_with(found: pl.DataFrame, claim_id: str) -> int | None:
-    """The strongest contradiction (first row: the view is sorted by score) that involves `claim_id`."""
+    """The strongest contradiction (first row: the view is in the engine's ranking) that involves `claim_id`."""
     for i, (a, b) in enumerate(zip(found["claim_a"].to_list(), found["claim_b"].to_list())):
         if claim_id in (a, b):
             return i
