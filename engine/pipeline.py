@@ -34,6 +34,7 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
     config = make_config(config, **options)
     if config.threads:
         os.environ.setdefault("OMP_NUM_THREADS", str(config.threads))
+    nli.check(config.nli_model)  # a wrong model name fails now, not after the claims of a whole corpus
 
     documents, skipped = ingest.load_documents(sources, config)
     if config.strict and skipped.height:

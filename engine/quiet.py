@@ -11,8 +11,9 @@ import contextlib
 import logging
 import warnings
 
-#: loggers whose warnings describe the export machinery
-_LOGGERS = ("transformers", "onnxruntime", "torch.onnx")
+#: loggers whose warnings describe the export machinery, or the hub client's retries (a failed load still ends in
+#: one clear error)
+_LOGGERS = ("transformers", "onnxruntime", "torch.onnx", "huggingface_hub")
 
 
 def _only_errors(record: logging.LogRecord) -> bool:

@@ -265,13 +265,14 @@ class Store:
     # ------------------------------------------------------------------ public API
     def add(self, sources, config: Config | None = None, **options) -> Analysis:
         """Add `sources` (anything `engine.analyze` reads); returns the analysis of the whole store."""
-        from engine import claims, ingest
+        from engine import claims, ingest, nli
 
         con = self._connect()
         try:
             config = self._config(con, config, options)
             if config.threads:
                 os.environ.setdefault("OMP_NUM_THREADS", str(config.threads))
+            nli.check(config.nli_model)  # fail before extracting claims, as analyze() does
             documents, skipped = ingest.load_documents(sources, config)
             if config.strict and skipped.height:
                 first = skipped.row(0, named=True)

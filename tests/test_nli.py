@@ -173,6 +173,27 @@ def test_unknown_model_is_a_model_error(tmp_path, monkeypatch):
         nli.load(tmp_path / "empty")
 
 
+def test_a_model_that_cannot_load_fails_before_the_claims_stage(tmp_path, caplog, monkeypatch):
+    """analyze() and Store.add() check the NLI model first: a wrong name costs seconds, not a corpus's claims."""
+    import logging
+
+    import huggingface_hub.constants
+
+    import engine
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)  # no hub here: fail without retries
+    seed = Path(__file__).resolve().parents[1] / "data" / "seed"
+    (tmp_path / "empty").mkdir()
+    caplog.set_level(logging.INFO, logger="engine")
+    for model in (str(tmp_path / "empty"), "no-such-org/no-such-nli-model-xyz"):
+        with pytest.raises(ModelError, match="no config.json|cannot load NLI model"):
+            engine.analyze(str(seed), nli_model=model, show_progress=False)
+        with pytest.raises(ModelError, match="no config.json|cannot load NLI model"):
+            engine.Store(tmp_path / "store").add(str(seed), nli_model=model, show_progress=False)
+    started = [r.getMessage() for r in caplog.records if r.getMessage().startswith(("ingest:", "claims:"))]
+    assert not started, started
+
+
 def _candidates(claim_a: list[str], claim_b: list[str]) -> pl.DataFrame:
     """A candidate frame as candidates.block writes it, for the given pairs of claim ids."""
     return pl.DataFrame({"claim_a": claim_a, "claim_b": claim_b}).with_columns(

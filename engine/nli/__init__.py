@@ -9,7 +9,7 @@
 Training, evaluation and ONNX export: engine.nli.train / engine.nli.evaluate / engine.nli.export_onnx
 (`contra train-nli`, `contra eval-nli`, `contra export-nli`). torch and transformers load on first use.
 """
-from engine.nli.model import NLIModel, load
+from engine.nli.model import NLIModel, check, load
 from engine.nli.score import score_pairs
 
-__all__ = ["NLIModel", "load", "score_pairs"]
+__all__ = ["NLIModel", "check", "load", "score_pairs"]

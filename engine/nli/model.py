@@ -489,6 +489,27 @@ def load(name_or_path=None, backend: str = "auto", max_length: int = 128, thread
     return _CACHE[key]
 
 
+def check(name_or_path=None) -> None:
+    """Fail early, with the error load() would give, when a model cannot be loaded: a folder without a
+    config.json, or a hub name whose config cannot be read (unknown, or no hub and not in the local cache).
+    Reads the config only, no weights; analyze() and Store.add() call it before the hours a corpus may take."""
+    name, path = _resolve(name_or_path)
+    if path is not None or name in _CHECKED or any(key[0] == name for key in _CACHE):
+        return
+    from transformers import AutoConfig
+
+    try:
+        with model_io():
+            AutoConfig.from_pretrained(name)
+    except Exception as e:  # hub unreachable, unknown name
+        raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
+    _CHECKED.add(name)
+
+
+#: hub names whose config check() could read
+_CHECKED: set[str] = set()
+
+
 def load_for(config) -> NLIModel:
     """The model a Config asks for, loaded as the NLI stage loads it (one place maps the options to load())."""
     return load(config.nli_model, backend=config.nli_backend, max_length=config.nli_max_length,
