@@ -170,10 +170,26 @@ def format_contradictions(analysis, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
+def _output_folder(out) -> None:
+    """Create the --out folder now and check it can be written: a bad path fails before the analysis, not after."""
+    if not out:
+        return
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise EngineError(f"cannot write results to {out}: it is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EngineError(f"cannot write results to {out}: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK):
+        raise EngineError(f"cannot write results to {out}: permission denied")
+
+
 def _run_analysis(args, sources) -> int:
     import engine
 
     config = _config_from(args)
+    _output_folder(args.out)
     if getattr(args, "store", None):
         analysis = engine.Store(args.store).add(sources, config=config)
     else:
@@ -219,6 +235,7 @@ def main(argv=None) -> int:
 
             if not args.store.exists():
                 raise EngineError(f"no store at {args.store}")
+            _output_folder(args.out)
             from engine.export import write_all
 
             written = write_all(engine.Store(args.store).analysis(), args.out)

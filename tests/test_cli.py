@@ -37,6 +37,9 @@ def test_help_explains_every_option():
         (["analyze", "data/seed", "--backend", "spark"], "invalid choice"),
         (["analyze"], "required"),
         (["export", "--store", "/no/such/store", "--out", "x"], "no store at /no/such/store"),
+        (["analyze", "data/seed", "--out", "README.md"], "cannot write results to README.md: it is a file"),
+        (["analyze", "data/seed", "--out", "README.md/sub"], "cannot write results to README.md/sub"),
+        (["analyze", "data/seed", "--nli-model", "tests"], "not a model folder (no config.json): tests"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -46,6 +49,7 @@ def test_user_errors_are_one_line(args, message):
     assert "Traceback" not in out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
+    assert "documents:" not in out.stdout  # failed before the analysis, not after it
 
 
 def test_precision_and_runtime_options_reach_the_config():
