@@ -1371,7 +1371,8 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                 if frame.nested_in is not None and found[frame.nested_in].role == "report":
                     frame.reported_by = _clean(doc[slice(*found[frame.nested_in].speaker)].text) \
                         if found[frame.nested_in].speaker else None
-            has_inner = {f.nested_in for f in frames if f.nested_in is not None}
+            has_inner = {f.nested_in for f in frames if f.nested_in is not None
+                         and _reports_inner(found[f.nested_in], f, doc)}
             emitted = 0
             for frame, speaker, (cs, ce) in kept:
                 if not keep_reports and frame.role == "report" and any(
@@ -1453,6 +1454,15 @@ _HEADLINE_SOURCES = {"poll", "polls", "report", "reports", "study", "survey", "s
 #: a first line "Lewandowski: FBI director acted as 'judge and jury' on Clinton." is a headline even when written
 #: as a sentence
 _COLON_TITLE = re.compile(r"[^:\n]{2,60}: \S[^\n]{8,160}$")
+
+
+def _reports_inner(outer: Frame, inner: Frame, doc) -> bool:
+    """Whether `inner` is what the report `outer` reports, so that the inner claim (reported by outer's speaker)
+    replaces it: inner's cue heads outer's content ("The Post reported that X said Y"), or inner's content holds
+    that head ("reported that, according to Z, Y happened"). An aside inside the content is not ("Kim, sparking
+    rumors of a coup, is recovering, a newspaper reported": the newspaper's claim stays)."""
+    head = doc[outer.content[0]:outer.content[1]].root.i
+    return head == inner.cue_i or inner.content[0] <= head < inner.content[1]
 
 
 def _headline_frames(doc, lex: Lexicon) -> list[Frame]:

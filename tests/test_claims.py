@@ -559,3 +559,19 @@ def test_what_is_discussed_or_referred_to_is_a_topic():
         assert one(table, needle, cue=cue)["stance"] == "topic"
     assert one(table, "the deal with the rebels had collapsed")["stance"] == "assert"
     assert one(table, "should be wrapped up by Cleveland")["stance"] == "assert"
+
+
+def test_a_report_stays_when_a_frame_inside_it_is_only_an_aside():
+    """An outer report gives way to the inner claim it reports ("The Post reported that Trump said X": Trump's
+    claim, reported by The Post), not to a frame in an aside of its content (FNC-1: the newspaper's claim about
+    Kim's surgery was lost to "sparking rumors ...")."""
+    text = ("Kim Jong-un, the North Korean leader who has mysteriously been missing from the public eye for almost a "
+            "month, sparking rumors covering every possibility from a stroke to a coup d'etat, is merely recovering "
+            "from ankle surgery, a South Korean newspaper has reported. "
+            "The Post reported that Trump said the talks with the rebels had failed. "
+            "Reuters reported that the minister, who said last week that he would resign, had left the country.")
+    table = _claims_of(text)
+    assert one(table, "is merely recovering from ankle surgery", cue="reported")["speaker"] == "a South Korean newspaper"
+    trump = table.filter(pl.col("content").str.contains("talks with the rebels had failed"))
+    assert trump.select("speaker", "reported_by").rows() == [("Trump", "The Post")]
+    assert one(table, "had left the country", cue="reported")["speaker"] == "Reuters"
