@@ -1235,10 +1235,19 @@ def _resolved_content(doc, frame: Frame, speaker: Mention | None) -> str:
 
 
 # ------------------------------------------------------------------ entities in content
+def _acronym(text: str) -> str | None:
+    """'UN' for 'UN' or 'U.N.': an all-capitals short name, kept in capitals so that it matches only as written
+    (the alias UN must not turn Kim Jong Un's 'Un' into the United Nations, nor IS the verb 'is')."""
+    bare = text.replace(".", "")
+    return bare if bare.isalpha() and bare.isupper() and len(bare) <= 5 else None
+
+
 @lru_cache(maxsize=4)
 def alias_keys(extra: str | None = None) -> dict[str, str]:
-    """normalised alias -> canonical actor (bundled table, then the user's)."""
-    return {norm(row["alias"]): row["actor"] for row in read_aliases(extra) if row["alias"] and row["actor"]}
+    """alias key (normalised; an acronym in capitals, see _acronym) -> canonical actor (bundled table, then the
+    user's)."""
+    return {_acronym(row["alias"]) or norm(row["alias"]): row["actor"]
+            for row in read_aliases(extra) if row["alias"] and row["actor"]}
 
 
 _ENTITY_LABELS = {"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT"}
@@ -1256,7 +1265,8 @@ def content_entities(doc, span: tuple[int, int], lex: Lexicon, aliases: dict[str
             continue
         name = lex.country_names.get(key)
         if name is None and ent.label_ in ("ORG", "PERSON"):
-            name = aliases.get(key)
+            surface = re.sub(r"['\u2019]s$", "", re.sub(r"^[Tt]he\s+", "", ent.text.strip()))
+            name = aliases.get(_acronym(surface) or key)
         name = (name or key).lower()
         if name not in out:
             out.append(name)

@@ -575,3 +575,14 @@ def test_a_report_stays_when_a_frame_inside_it_is_only_an_aside():
     trump = table.filter(pl.col("content").str.contains("talks with the rebels had failed"))
     assert trump.select("speaker", "reported_by").rows() == [("Trump", "The Post")]
     assert one(table, "had left the country", cue="reported")["speaker"] == "Reuters"
+
+
+def test_an_acronym_alias_matches_only_in_capitals():
+    """The alias UN names the United Nations as 'UN' or 'U.N.', not Kim Jong Un's 'Un' (FNC-1: "There can only be
+    Un" shared the entity "united nations" with claims about the UN)."""
+    table = _claims_of("There can only be Un, a senior official said. "
+                       "Officials said the U.N.'s convoy was attacked near Aleppo. "
+                       "He said ISIS had seized the town of Palmyra overnight.")
+    assert "united nations" not in one(table, "There can only be Un")["entities"]
+    assert "united nations" in one(table, "convoy was attacked")["entities"]
+    assert "islamic state" in one(table, "seized the town of Palmyra")["entities"]
