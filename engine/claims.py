@@ -436,6 +436,9 @@ def _speaker_span(head) -> tuple[int, int]:
     for child in head.children:
         if child.dep_ == "appos" and child.left_edge.i == head.i + 1:
             continue  # "the news agency SANA": a name right after its description
+        if child.dep_ == "punct" and child.text == "-" and not child.whitespace_ and child.i > 0 \
+                and not head.doc[child.i - 1].whitespace_:
+            continue  # the hyphen inside a name: "Kim Jong-un", not "un"
         if child.dep_ == "prep" and child.i > head.i and child.lower_ not in ("of", "for", "at", "from", "with"):
             cut.update(t.i for t in child.subtree)
         if child.dep_ in _SPEAKER_CUT or (child.dep_ == "prep" and child.i > head.i

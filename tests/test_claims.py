@@ -586,3 +586,10 @@ def test_an_acronym_alias_matches_only_in_capitals():
     assert "united nations" not in one(table, "There can only be Un")["entities"]
     assert "united nations" in one(table, "convoy was attacked")["entities"]
     assert "islamic state" in one(table, "seized the town of Palmyra")["entities"]
+
+
+def test_a_hyphenated_name_is_the_whole_speaker():
+    table = _claims_of("Kim Jong-un, the North Korean leader, said the talks were over. "
+                       "Jean-Marc Ayrault, the French foreign minister, said the ceasefire had collapsed.")
+    assert one(table, "the talks were over")["speaker"] == "Kim Jong-un"
+    assert one(table, "the ceasefire had collapsed")["speaker"] == "Jean-Marc Ayrault"
