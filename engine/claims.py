@@ -412,6 +412,8 @@ def _trim(doc, i: int, j: int) -> tuple[int, int]:
     while i < j and (doc[i].is_punct or doc[i].is_space or doc[i].lower_ in _TRIM_LEFT or doc[i].text in _QUOTES):
         if doc[i].lower_ == "that" and doc[i].dep_ != "mark":
             break  # "that could be achieved ...": the pronoun is the proposition's subject
+        if doc[i].lower_ == "as" and doc[i].dep_ not in ("mark", "cc"):
+            break  # "As of now, ...", "As far as we know, ...": part of the proposition, not a conjunction
         i += 1
     while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space or doc[j - 1].text in _QUOTES
                      or doc[j - 1].lower_ in {"and", "but", "that"}):
@@ -548,8 +550,11 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
             if objs:
                 return objs[0].left_edge.i, comps[-1].right_edge.i + 1
     if comps:
-        tokens = [t for c in comps for t in c.subtree]
-        return _span(tokens)
+        start, end = _span([t for c in comps for t in c.subtree])
+        # "said, as expected, that the talks had failed": the parser hangs the aside on the clause; its "that"
+        # is where the content starts
+        that = [m for m in comps[0].children if m.dep_ == "mark" and m.lower_ == "that" and verb.i < start < m.i]
+        return (that[0].i, end) if that else (start, end)
     if cue.kind == "light":
         return None  # handled by the noun-cue branch
     answer = [c for c in verb.children if c.i == verb.i + 1 and (

@@ -593,3 +593,15 @@ def test_a_hyphenated_name_is_the_whole_speaker():
                        "Jean-Marc Ayrault, the French foreign minister, said the ceasefire had collapsed.")
     assert one(table, "the talks were over")["speaker"] == "Kim Jong-un"
     assert one(table, "the ceasefire had collapsed")["speaker"] == "Jean-Marc Ayrault"
+
+
+def test_a_leading_as_phrase_is_kept_and_an_aside_before_that_is_not_content():
+    """'As of now', 'As a result of' belong to the proposition (only a conjunction is trimmed); 'said, as expected,
+    that X': the parser hangs the aside on X's clause, the content starts at 'that'."""
+    table = claims.extract(documents({"t": "As of now, it's not a confirmed Ebola case in Mosul. "
+                                           "As a result of the meeting, Pyongyang decided four things. "
+                                           "He said, as expected, that the talks with the rebels had failed."}),
+                           Config(show_progress=False))
+    assert one(table, "a confirmed Ebola case")["content"] == "As of now, it's not a confirmed Ebola case in Mosul"
+    assert one(table, "Pyongyang decided")["content"].startswith("As a result of the meeting")
+    assert one(table, "talks with the rebels", cue="said")["content"] == "the talks with the rebels had failed"
