@@ -148,11 +148,18 @@ _VIEW_NOTES = {"core": ", on the denial's core", "affirmed": ", both read withou
 
 
 def format_contradictions(analysis, limit: int = 10) -> str:
+    import polars as pl
+
+    from engine.contradictions import voiced
+
     rows = analysis.contradictions.head(limit)
     if rows.height == 0:
         return f"No contradictions at or above threshold {analysis.config.nli_threshold:.2f}."
     width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 140))
     lines = [f"Top {rows.height} contradiction(s) of {analysis.contradictions.height}:"]
+    ids = set(rows["claim_a"].to_list()) | set(rows["claim_b"].to_list())
+    sides = {r["claim_id"]: r for r in analysis.claims.filter(pl.col("claim_id").is_in(ids))
+             .select("claim_id", "cue", "stance").iter_rows(named=True)}
     for i, r in enumerate(rows.iter_rows(named=True)):
         back = "not scored" if r["contradiction_ba"] is None else f"{r['contradiction_ba']:.2f}"
         core = _VIEW_NOTES.get(r.get("view"), "")
@@ -161,7 +168,7 @@ def format_contradictions(analysis, limit: int = 10) -> str:
         lines.append(f"{i + 1:>2}. score {r['score']:.2f}{ranked} ({r['kind']}; {r['contradiction_ab']:.2f} a→b, "
                      f"{back} b→a{core})")
         for side in ("a", "b"):
-            who = r[f"speaker_{side}"] or "?"
+            who = voiced(r[f"speaker_{side}"], sides.get(r[f"claim_{side}"]))
             if r[f"actor_{side}"] and r[f"actor_{side}"] != who:
                 who += f" [{r[f'actor_{side}']}]"
             content = r[f"content_{side}"] or ""

@@ -127,6 +127,15 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
     return conform(hits, CONTRADICTIONS)
 
 
+def voiced(speaker: str | None, claim: dict | None) -> str:
+    """A side's speaker as the CLI and the explorer's table show it: with the cue when the claim is a denial
+    ("a Pentagon official (denied)"), whose content is what is denied, so it never reads as an assertion."""
+    who = speaker or "?"
+    if claim and claim.get("stance") == "deny" and claim.get("cue"):
+        who += f" ({claim['cue']})"
+    return who
+
+
 def disagreements(found: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     """Actor × actor: number of contradictions, strongest score and pair, first and last date involved."""
     schema = {"actor_a": pl.Utf8, "actor_b": pl.Utf8, "count": pl.UInt32, "max_score": pl.Float64,

@@ -61,3 +61,14 @@ def test_precision_and_runtime_options_reach_the_config():
     config = _config_from(args)
     assert (config.nli_fast, config.nli_bf16_runtime, config.embedding_precision) == ("bf16", "torch", "fp32")
     assert _config_from(build_parser().parse_args(["analyze", "data/seed"])).nli_bf16_runtime == "auto"
+
+
+def test_a_denial_is_shown_with_its_cue(tmp_path):
+    """The content of a denial is what is denied: the printed pair names the cue, so it does not read as agreement."""
+    article = tmp_path / "denial.txt"
+    article.write_text("Rumours spread on Monday that the militant leader Abu Bakr al-Baghdadi had been killed in a "
+                       "US air strike near Mosul.\n\nBut a Pentagon official denied that the militant leader had been "
+                       "killed in a US air strike near Mosul.\n", encoding="utf-8")
+    out = contra("analyze", str(article), "--no-progress")
+    assert out.returncode == 0, out.stderr
+    assert "a Pentagon official (denied)" in out.stdout and "Rumours:" in out.stdout, out.stdout

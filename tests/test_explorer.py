@@ -264,3 +264,16 @@ def test_loader_reports_user_errors_in_one_line(tmp_path):
     assert "missing-folder" in ex.load_status.value and "Traceback" not in ex.load_status.value
     with pytest.raises(InputError):
         ex.load(tmp_path / "missing-folder")
+
+
+def test_the_table_names_the_cue_of_a_denial():
+    import engine
+
+    found = engine.analyze({"text": "Rumours spread on Monday that the militant leader Abu Bakr al-Baghdadi had been "
+                                    "killed in a US air strike near Mosul. But a Pentagon official denied that the "
+                                    "militant leader had been killed in a US air strike near Mosul."},
+                           show_progress=False)
+    assert found.contradictions.height == 1
+    _, _, cells = found.explore()._rows[0]
+    shown = " ".join(cell.value for cell in cells)
+    assert "a Pentagon official (denied)" in shown and "Rumours" in shown

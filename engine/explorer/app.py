@@ -18,6 +18,7 @@ from pathlib import Path
 import ipywidgets as w
 import polars as pl
 
+from engine.contradictions import voiced
 from engine.errors import EngineError
 from engine.explorer import graphview, render
 from engine.explorer.export import FORMATS, export_view
@@ -332,8 +333,9 @@ class Explorer(w.GridBox):
             button.tooltip = f"show contradiction #{i + 1}"
             button.button_style = "info" if i == self.selected else ""
             dates = sorted({d for d in (r.get("published_a"), r.get("published_b")) if d})
-            values = [r["kind"], r["speaker_a"], render.short(r["content_a"]), r["speaker_b"],
-                      render.short(r["content_b"]), " / ".join(dates)]
+            values = [r["kind"], voiced(r["speaker_a"], self._claims.get(r["claim_a"])), render.short(r["content_a"]),
+                      voiced(r["speaker_b"], self._claims.get(r["claim_b"])), render.short(r["content_b"]),
+                      " / ".join(dates)]
             for cell, value in zip(cells, values):
                 cell.value = render.cell(value)
         total = len(self._order)
