@@ -199,14 +199,14 @@ def measure(config: Config | None = None) -> dict:
     hits = [tuple(sorted(p)) for p in exhaustive.select("claim_a", "claim_b").iter_rows()]
     similar = [p for p, sim in zip(hits, exhaustive["similarity"].to_list()) if sim >= SIMILAR]
     # pairs the candidate rules exclude on purpose (one speaker in one article; the same text twice)
-    side = table.select("claim_id", "doc_id", "actor", "content").with_columns(denial=pl.Series(denials(table)))
+    side = table.select("claim_id", "doc_id", "actor").with_columns(
+        denial=pl.Series(denials(table)),
+        words=pl.Series([" ".join(candidates.content_words(t)) for t in table["content"].to_list()], dtype=pl.Utf8))
     rules = (
         exhaustive.join(side.rename(lambda c: "claim_a" if c == "claim_id" else c + "_a"), on="claim_a")
         .join(side.rename(lambda c: "claim_b" if c == "claim_id" else c + "_b"), on="claim_b")
         .filter(~((pl.col("doc_id_a") == pl.col("doc_id_b")) & (pl.col("actor_a") == pl.col("actor_b")).fill_null(False))
-                & ((pl.col("content_a").str.strip_chars().str.to_lowercase()
-                    != pl.col("content_b").str.strip_chars().str.to_lowercase())
-                   | (pl.col("denial_a") != pl.col("denial_b"))))
+                & ((pl.col("words_a") != pl.col("words_b")) | (pl.col("denial_a") != pl.col("denial_b"))))
     )
     recall_eligible, total_eligible = recall(rules)
     return {

@@ -5,6 +5,8 @@ it over all claims and score only the pairs it has not scored before.
 """
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 
 import numpy as np
@@ -67,6 +69,13 @@ def _entity_pairs(entities: list[list[str]], vectors: np.ndarray, config: Config
     return pairs
 
 
+def content_words(text: str | None) -> tuple[str, ...]:
+    """A content's words, without punctuation or case: two claims with the same words are the same claim
+    ("Government wants to negotiate, but ..." quoted by two outlets, one without the comma, which the model
+    calls a contradiction at 0.99), and blocking never pairs them unless one denies the other."""
+    return tuple(re.findall(r"\w+", (text or "").lower()))
+
+
 def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataFrame:
     """Candidate pairs (claim_a, claim_b, similarity, shared_entities, via), claim_a before claim_b in `claims`."""
     n = claims.height
@@ -93,7 +102,7 @@ def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     ids = claims["claim_id"].to_list()
     docs = claims["doc_id"].to_list()
     actors = claims["actor"].to_list() if "actor" in claims.columns else [None] * n
-    contents = claims["content"].to_list()
+    words = [content_words(text) for text in claims["content"].to_list()]
     denial = denials(claims)
     topic = (claims["stance"] == "topic").fill_null(False).to_list() if "stance" in claims.columns else [False] * n
     rows = []
@@ -103,7 +112,7 @@ def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
         # one speaker elaborating within one article is not a dispute worth scoring
         if config.skip_same_document_same_actor and docs[a] == docs[b] and actors[a] == actors[b]:
             continue
-        if contents[a].strip().lower() == contents[b].strip().lower() and denial[a] == denial[b]:
+        if words[a] == words[b] and denial[a] == denial[b]:
             continue  # the same claim repeated (e.g. a wire copy) cannot contradict itself; its denial can
         # shared entities always reported, also for pairs found by kNN alone
         ents = sorted(set(entity_lists[a] or ()) & set(entity_lists[b] or ()))

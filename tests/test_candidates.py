@@ -143,3 +143,19 @@ def test_very_similar_neighbours_beyond_top_k_are_kept():
     missed = {tuple(sorted(p)) for p in confirmed} - top_only
     assert len(missed) == 3  # the CENTCOM pairs, which the top 10 alone miss
     assert n_top < n_wide < 1.1 * n_top  # a few % more pairs
+
+
+def test_the_same_words_are_never_paired_unless_one_denies_them():
+    """Two outlets quote one sentence, one without a comma: the shipped NLI model calls that pair a contradiction
+    (0.99, FNC-1), so blocking never pairs the same words; a denial of them is still paired."""
+    quote = "Government wants to negotiate, but so far nobody has come forward who speaks for Shekau"
+    claims = pl.DataFrame({
+        "claim_id": ["c0", "c1", "c2"], "doc_id": ["d0", "d1", "d2"],
+        "actor": ["Ralph Bello-Fadile", "NSA", "Boko Haram"],
+        "content": [quote, quote.replace(",", "").upper(), quote],
+        "entities": [[], [], []],
+        "cue": ["told", "told", "denied"], "stance": ["assert", "assert", "deny"],
+    })
+    vectors = embed.encode(claims["content"].to_list(), Config(show_progress=False))
+    found = {(a, b) for a, b in candidates.block(claims, vectors, Config()).select("claim_a", "claim_b").iter_rows()}
+    assert found == {("c0", "c2"), ("c1", "c2")}
