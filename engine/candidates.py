@@ -6,7 +6,6 @@ it over all claims and score only the pairs it has not scored before.
 from __future__ import annotations
 
 import re
-
 from collections import defaultdict
 
 import numpy as np

@@ -169,7 +169,7 @@ def format_contradictions(analysis, limit: int = 10) -> str:
                      f"{back} b→a{core})")
         for side in ("a", "b"):
             who = voiced(r[f"speaker_{side}"], sides.get(r[f"claim_{side}"]))
-            if r[f"actor_{side}"] and r[f"actor_{side}"] != who:
+            if r[f"actor_{side}"] and r[f"actor_{side}"] != (r[f"speaker_{side}"] or "?"):
                 who += f" [{r[f'actor_{side}']}]"
             content = r[f"content_{side}"] or ""
             text = f"{who}: {content if len(content) <= 300 else content[:299] + '…'}"
