@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from engine.claims import load as load_lexicon
-from engine.claims import norm, read_aliases
+from engine.claims import alias_written, norm, read_aliases
 from engine.config import Config
 from engine.schema import ACTORS, conform
 
@@ -127,7 +127,7 @@ class Resolver:
             for i in range(len(words) - size + 1):
                 gram = " ".join(words[i:i + size])
                 key = norm(gram)
-                if key in self.alias and (len(key) > 3 or gram.isupper() or gram[:1].isupper() and size > 1):
+                if key in self.alias and (alias_written(gram, key) or gram[:1].isupper() and size > 1):
                     if key in ("is", "it", "us") and not gram.isupper():
                         continue
                     return self.alias[key]

@@ -1243,19 +1243,18 @@ def _resolved_content(doc, frame: Frame, speaker: Mention | None) -> str:
 
 
 # ------------------------------------------------------------------ entities in content
-def _acronym(text: str) -> str | None:
-    """'UN' for 'UN' or 'U.N.': an all-capitals short name, kept in capitals so that it matches only as written
-    (the alias UN must not turn Kim Jong Un's 'Un' into the United Nations, nor IS the verb 'is')."""
-    bare = text.replace(".", "")
-    return bare if bare.isalpha() and bare.isupper() and len(bare) <= 5 else None
+def alias_written(text: str, key: str) -> bool:
+    """Whether `text`, as written, may stand for the alias whose normalised key is `key`: a short alias (3
+    characters or fewer: UN, U.N., IS, AP, EU) only in capitals, so that Kim Jong Un's 'Un' is not the United
+    Nations nor 'is' the Islamic State; a longer one (Nato, Isis) in any case. Shared by the entities here and
+    the actor resolver (engine.actors)."""
+    return len(key) > 3 or text.isupper()
 
 
 @lru_cache(maxsize=4)
 def alias_keys(extra: str | None = None) -> dict[str, str]:
-    """alias key (normalised; an acronym in capitals, see _acronym) -> canonical actor (bundled table, then the
-    user's)."""
-    return {_acronym(row["alias"]) or norm(row["alias"]): row["actor"]
-            for row in read_aliases(extra) if row["alias"] and row["actor"]}
+    """normalised alias -> canonical actor (bundled table, then the user's)."""
+    return {norm(row["alias"]): row["actor"] for row in read_aliases(extra) if row["alias"] and row["actor"]}
 
 
 _ENTITY_LABELS = {"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT"}
@@ -1272,9 +1271,9 @@ def content_entities(doc, span: tuple[int, int], lex: Lexicon, aliases: dict[str
         if not key:
             continue
         name = lex.country_names.get(key)
-        if name is None and ent.label_ in ("ORG", "PERSON"):
+        if name is None and ent.label_ in ("ORG", "PERSON") and key in aliases:
             surface = re.sub(r"['\u2019]s$", "", re.sub(r"^[Tt]he\s+", "", ent.text.strip()))
-            name = aliases.get(_acronym(surface) or key)
+            name = aliases[key] if alias_written(surface, key) else None
         name = (name or key).lower()
         if name not in out:
             out.append(name)
