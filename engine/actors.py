@@ -156,8 +156,9 @@ class Resolver:
             if (not _NAME_TOKEN.match(bare) or low in self.lex.titles or low in _DETERMINERS
                     or norm(bare) in self.lex.country_names):
                 break
-            if norm(bare) in self.alias and self.actors.get(self.alias[norm(bare)], Actor("", "", None)).kind != "person":
-                break
+            if norm(bare) in self.alias and alias_written(bare, norm(bare)) \
+                    and self.actors.get(self.alias[norm(bare)], Actor("", "", None)).kind != "person":
+                break  # "Pentagon spokesman Peter Cook": the name starts after the body (but "Kim Jong Un": not the UN)
             name.insert(0, bare)
         prefix = " ".join(words[: len(words) - len(name)])
         return prefix, " ".join(name)

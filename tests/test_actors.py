@@ -123,6 +123,18 @@ def test_capital_and_kremlin_resolve_to_the_country():
     assert actors.country_of(actor_of(claim_table, doc_id="b"), table) == "Russia"
 
 
+def test_a_short_alias_inside_a_name_is_part_of_the_name():
+    """'Un' ends Kim Jong Un's name: the alias UN (3 characters or fewer: capitals only) does not cut it off, so
+    the speaker is the person, not the country named in the description; 'UN envoy' still speaks for the UN."""
+    claim_table, table = run({
+        "a": "North Korean leader Kim Jong Un said the talks with the South were over.",
+        "b": "UN envoy Mistura said the talks would resume in Geneva next week.",
+    })
+    assert actor_of(claim_table, doc_id="a") == "Kim Jong Un"
+    assert actors.country_of("Kim Jong Un", table) == "North Korea"
+    assert actor_of(claim_table, doc_id="b") == "United Nations"
+
+
 def test_user_alias_table_overrides(tmp_path):
     extra = tmp_path / "aliases.csv"
     extra.write_text("alias,actor,parent,kind\nThe West,Western governments,,group\n"
