@@ -36,15 +36,16 @@ def claims_per_second(n_docs: int) -> tuple[dict, list[str]]:
             table["content"].unique(maintain_order=True).to_list())
 
 
-def embeddings_per_second(n_texts: int, texts: list[str] | None = None) -> dict:
+def embeddings_per_second(n_texts: int, texts: list[str] | None = None, used_docs: int = 0) -> dict:
     """embed.encode on n distinct claim contents (cold vector cache, model loaded before timing). `texts`: claim
-    contents already extracted (the claims figure's); more are extracted from further documents if short."""
+    contents already extracted from the first `used_docs` documents (the claims figure's); if they are too few,
+    more are extracted from the documents after those."""
     from engine import claims, embed
 
     config = Config(show_progress=False)
     texts = list(dict.fromkeys(texts or []))
     if len(texts) < n_texts:
-        docs = _documents(max(8, n_texts // 10), config)
+        docs = _documents(used_docs + max(8, n_texts // 10), config).slice(used_docs)
         for start in range(0, docs.height, 20):
             texts = list(dict.fromkeys(texts + claims.extract(docs.slice(start, 20), config)["content"].to_list()))
             if len(texts) >= n_texts:
