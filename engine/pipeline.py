@@ -32,20 +32,30 @@ def analyze(sources, config: Config | None = None, **options) -> Analysis:
     or a list of any of these. Options are `Config` fields, e.g. `analyze(path, nli_threshold=0.7)`.
     """
     config = make_config(config, **options)
+    prepare(config)
+    documents, skipped = ingest.load_documents(sources, config)
+    check_skipped(skipped, config)
+
+    log.info("ingest: %d documents, %d skipped", documents.height, skipped.height)
+    claim_table = claims.extract(documents, config)
+    return from_claims(documents, skipped, claim_table, config)
+
+
+def prepare(config: Config) -> None:
+    """Before any document is read (analyze() and Store.add()): thread settings, and the NLI model checked, so a
+    wrong model name fails now, not after the claims stage of a whole corpus."""
     if config.threads:
         os.environ.setdefault("OMP_NUM_THREADS", str(config.threads))
-    nli.check(config.nli_model)  # a wrong model name fails now, not after the claims of a whole corpus
+    nli.check(config.nli_model)
 
-    documents, skipped = ingest.load_documents(sources, config)
+
+def check_skipped(skipped: pl.DataFrame, config: Config) -> None:
+    """Strict mode: any skipped document is an error (StrictModeError), named with the first one."""
     if config.strict and skipped.height:
         first = skipped.row(0, named=True)
         raise StrictModeError(
             f"{skipped.height} document(s) skipped (strict mode); first: {first['origin']}: {first['reason']}"
         )
-
-    log.info("ingest: %d documents, %d skipped", documents.height, skipped.height)
-    claim_table = claims.extract(documents, config)
-    return from_claims(documents, skipped, claim_table, config)
 
 
 def from_claims(documents, skipped, raw_claims, config: Config, encode=None, score=None) -> Analysis:

@@ -43,7 +43,7 @@ import polars as pl
 
 from engine.analysis import Analysis
 from engine.config import Config
-from engine.errors import ConfigError, ModelError, StoreError, StrictModeError
+from engine.errors import ConfigError, ModelError, StoreError
 from engine.schema import CANDIDATES, CLAIMS, DOCUMENTS, SCORED, SKIPPED, conform, empty
 
 log = logging.getLogger("engine.store")
@@ -265,19 +265,14 @@ class Store:
     # ------------------------------------------------------------------ public API
     def add(self, sources, config: Config | None = None, **options) -> Analysis:
         """Add `sources` (anything `engine.analyze` reads); returns the analysis of the whole store."""
-        from engine import claims, ingest, nli
+        from engine import claims, ingest, pipeline
 
         con = self._connect()
         try:
             config = self._config(con, config, options)
-            if config.threads:
-                os.environ.setdefault("OMP_NUM_THREADS", str(config.threads))
-            nli.check(config.nli_model)  # fail before extracting claims, as analyze() does
+            pipeline.prepare(config)
             documents, skipped = ingest.load_documents(sources, config)
-            if config.strict and skipped.height:
-                first = skipped.row(0, named=True)
-                raise StrictModeError(f"{skipped.height} document(s) skipped (strict mode); "
-                                      f"first: {first['origin']}: {first['reason']}")
+            pipeline.check_skipped(skipped, config)
             new_docs, copies = self._new_documents(con, documents)
             new_skipped = self._new_skipped(con, pl.concat([conform(skipped, SKIPPED), copies]))
             new_claims = claims.extract(new_docs, config) if new_docs.height else empty(CLAIMS)
