@@ -34,7 +34,10 @@ from engine.schema import ACTORS, conform
 
 _GENERIC_TO_COUNTRY = {"Government", "Head of State", "Head of Government"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "some", "many", "several", "two", "three"}
-_NAME_TOKEN = re.compile(r"^[A-Z][\w.'\u2019-]*$")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z]|(?:al|el|ad|as|ash|at|bin|ibn|abu)-[A-Z])[\w.'\u2019-]*$")
+#: lowercase particles inside a name: "Staffan de Mistura", "Ursula von der Leyen"
+_NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
+                   "ter", "bin", "ibn", "al", "el"}
 
 
 @dataclass
@@ -153,6 +156,9 @@ class Resolver:
         for word in reversed(words):
             bare = word.strip(",;:")
             low = bare.lower()
+            if name and bare in _NAME_PARTICLES:
+                name.insert(0, bare)
+                continue
             if (not _NAME_TOKEN.match(bare) or low in self.lex.titles or low in _DETERMINERS
                     or norm(bare) in self.lex.country_names):
                 break
@@ -160,6 +166,8 @@ class Resolver:
                     and self.actors.get(self.alias[norm(bare)], Actor("", "", None)).kind != "person":
                 break  # "Pentagon spokesman Peter Cook": the name starts after the body (but "Kim Jong Un": not the UN)
             name.insert(0, bare)
+        while name and name[0] in _NAME_PARTICLES:  # a particle is part of a name only after a given name
+            name.pop(0)
         prefix = " ".join(words[: len(words) - len(name)])
         return prefix, " ".join(name)
 

@@ -135,6 +135,20 @@ def test_a_short_alias_inside_a_name_is_part_of_the_name():
     assert actor_of(claim_table, doc_id="b") == "United Nations"
 
 
+def test_a_name_particle_is_part_of_the_name():
+    """'de', 'von der', 'al-' inside a name: the person is the whole name, not its last word and not the body
+    the description names."""
+    claim_table, table = run({
+        "a": "UN envoy Staffan de Mistura said the talks would resume in Geneva next week.",
+        "b": "Syrian President Bashar al-Assad said the army would retake the city within weeks.",
+    })
+    assert actor_of(claim_table, doc_id="a") == "Staffan de Mistura"
+    assert actors.country_of("Staffan de Mistura", table) is None  # the UN has no country
+    assert table.filter(pl.col("actor_id") == "Staffan de Mistura")["parent"].to_list() == ["United Nations"]
+    assert actor_of(claim_table, doc_id="b") == "Bashar al-Assad"
+    assert actors.country_of("Bashar al-Assad", table) == "Syria"
+
+
 def test_user_alias_table_overrides(tmp_path):
     extra = tmp_path / "aliases.csv"
     extra.write_text("alias,actor,parent,kind\nThe West,Western governments,,group\n"
