@@ -1429,6 +1429,9 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                 continue
             if any(cs <= s_start and ce >= s_end - 2 for _, _, (cs, ce) in kept):
                 continue
+            if any(cs - s_start <= 2 and _is_quotation(text, {"content_start": cs, "content_end": ce})
+                   for _, _, (cs, ce) in kept):
+                continue  # '"The talks failed," he said.': the speaker's quotation, too short to score, not the outlet's
             if any(rows and r["content_start"] <= s_start < r["content_end"] for r in rows[-3:]):
                 continue  # inside an earlier claim's multi-sentence quotation
             row = _unattributed(doc_id, text, doc, sent, block_start, s_start, s_end, source, published, config,

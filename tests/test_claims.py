@@ -244,6 +244,14 @@ def _claims_of(text: str) -> pl.DataFrame:
     return claims.extract(documents({"t": text}), Config(show_progress=False, include_unattributed=False))
 
 
+def test_a_quotation_too_short_to_score_is_not_the_outlets_claim():
+    """'"The talks failed," he said.': the content is under min_claim_words, so there is no claim; the sentence is
+    not the outlet's either (before, it became an unattributed claim with the frame inside)."""
+    table = claims.extract(documents({"t": '"The talks failed," he said. Officials met again in Geneva on Monday.'},
+                                     source="Reuters"), Config(show_progress=False))
+    assert table["content"].to_list() == ["Officials met again in Geneva on Monday"]
+
+
 def test_interrupted_quotation_is_one_claim_without_its_frame():
     text = ('"These guys know how to use words," said Sherman, speaking of politicians, '
             '"and leave themselves a little wiggle room in there."')
