@@ -6,7 +6,13 @@ On the blocking benchmark's cached sample (bench/cache/, no NLI model needed to 
 - `similar_flagged`: of 8,000 random pairs at least 0.4 similar (seeded), how many the engine would report
   with MODEL (its full decision: views, thresholds);
 - `wild_real_kept` / `wild_not_flagged`: of the exhaustive flags two annotators labelled (data/wild_pairs/),
-  the real contradictions it still reports and the false ones it reports.
+  the real contradictions it still reports and the false ones it reports;
+- `self_contradicted`: of the sample's distinct claim contents, how many MODEL scores >= 0.5 contradiction
+  against themselves (a negation or a contrast inside a claim read as conflict; model card, Limitations).
+
+On the labelled denial pairs (data/denial_pairs/: FNC-1 denials and debunks against other claims):
+- `denial_real_reported` / `denial_false_reported`: of the pairs both annotators call real, and of those
+  neither calls real, how many the engine reports with MODEL (similarity unknown, so the related bar).
 
     flock /tmp/contra-heavy.lock python -m bench.noise [MODEL ...]     # default: the shipped model; ~2 min each
 """
@@ -23,6 +29,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.blocking import PAIRS, SAMPLE, SIMILAR, WILD, with_sides  # noqa: E402
+
+DENIALS = ROOT / "data" / "denial_pairs" / "pairs.jsonl"
 
 
 def decided(claims: pl.DataFrame, pairs: pl.DataFrame, config) -> pl.DataFrame:
@@ -58,7 +66,35 @@ def measure(model: str | None = None, n: int = 8000, seed: int = 13) -> dict:
             wild.select("claim_a", "claim_b", "real"), on=["claim_a", "claim_b"])
         out.update(wild_real=int(flags["real"].sum()), wild_real_kept=int(flags.filter("real")["flag"].sum()),
                    wild_not=int((~flags["real"]).sum()), wild_not_flagged=int(flags.filter(~pl.col("real"))["flag"].sum()))
+    out["self_contradicted"] = self_contradicted(claims, model)
+    out.update(denials(config))
     return out
+
+
+def self_contradicted(claims: pl.DataFrame, model: str | None = None, threshold: float = 0.5) -> int:
+    from engine import nli
+
+    contents = sorted(set(claims["content"].drop_nulls().to_list()))
+    nli_model = nli.load(model)
+    probs = nli_model.predict([(c, c) for c in contents])
+    return int((probs[:, nli_model.labels.index("contradiction")] >= threshold).sum())
+
+
+def denials(config) -> dict:
+    rows = [json.loads(line) for line in DENIALS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sides = {r[f"claim_{s}"]: (r[f"{s}_content"], r[f"{s}_cue"], r[f"{s}_stance"]) for r in rows for s in "ab"}
+    claims = pl.DataFrame({"claim_id": list(sides), "content": [v[0] for v in sides.values()],
+                           "cue": [v[1] for v in sides.values()], "stance": [v[2] for v in sides.values()],
+                           "entities": [[] for _ in sides]}, schema_overrides={"entities": pl.List(pl.Utf8)})
+    votes = [(r["label_1"] == "contradiction") + (r["label_2"] == "contradiction") for r in rows]
+    pairs = pl.DataFrame({"claim_a": [r["claim_a"] for r in rows], "claim_b": [r["claim_b"] for r in rows],
+                          "similarity": [None] * len(rows), "votes": votes}, schema_overrides={"similarity": pl.Float64})
+    flags = decided(claims, pairs.select("claim_a", "claim_b", "similarity"), config).join(
+        pairs.select("claim_a", "claim_b", "votes"), on=["claim_a", "claim_b"])
+    return {"denial_real": int((flags["votes"] == 2).sum()),
+            "denial_real_reported": int(flags.filter(pl.col("votes") == 2)["flag"].sum()),
+            "denial_false": int((flags["votes"] == 0).sum()),
+            "denial_false_reported": int(flags.filter(pl.col("votes") == 0)["flag"].sum())}
 
 
 def main(argv=None) -> None:
