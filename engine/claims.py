@@ -414,6 +414,10 @@ def _trim(doc, i: int, j: int) -> tuple[int, int]:
             break  # "that could be achieved ...": the pronoun is the proposition's subject
         if doc[i].lower_ == "as" and doc[i].dep_ not in ("mark", "cc"):
             break  # "As of now, ...", "As far as we know, ...": part of the proposition, not a conjunction
+        if doc[i].lower_ == "as":
+            aside = next((k for k in range(i + 2, min(i + 5, j)) if doc[k].text == ","), None)
+            if aside is not None and all(t.tag_ in ("VBN", "JJ", "RB", "RBR", "RBS") for t in doc[i + 1:aside]):
+                i = aside  # "that, as expected, the talks ...": the aside is not the proposition
         i += 1
     while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space or doc[j - 1].text in _QUOTES
                      or doc[j - 1].lower_ in {"and", "but", "that"}):

@@ -613,3 +613,13 @@ def test_a_leading_as_phrase_is_kept_and_an_aside_before_that_is_not_content():
     assert one(table, "a confirmed Ebola case")["content"] == "As of now, it's not a confirmed Ebola case in Mosul"
     assert one(table, "Pyongyang decided")["content"].startswith("As a result of the meeting")
     assert one(table, "talks with the rebels", cue="said")["content"] == "the talks with the rebels had failed"
+
+
+def test_an_aside_after_that_is_not_content():
+    """'said that, as expected, X' and 'As previously reported, X': the aside ('as' + participle or adjective,
+    then a comma) is not part of the proposition."""
+    table = claims.extract(documents({"t": "The minister said that, as expected, the talks with the rebels had failed. "
+                                           "As previously reported, the army withdrew from the town on Monday."}),
+                           Config(show_progress=False))
+    assert one(table, "talks with the rebels")["content"] == "the talks with the rebels had failed"
+    assert one(table, "the army withdrew")["content"] == "the army withdrew from the town on Monday"
