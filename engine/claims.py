@@ -1246,6 +1246,29 @@ def _resolved_content(doc, frame: Frame, speaker: Mention | None) -> str:
     return name + text[len(first.text):]
 
 
+#: "accused X of doing Y": what the speaker asserts is that X did Y
+_ACCUSING = {"accuse", "suspect", "charge", "blame", "criticise", "criticize", "condemn", "fault"}
+
+
+def _accusation(doc, frame: Frame) -> str | None:
+    """What NLI reads of "accused X of (also) targeting Y" (content "X of also targeting Y"): "X was / were also
+    targeting Y", a proposition rather than a fragment. None for any other content."""
+    cue = doc[frame.cue_i]
+    if cue.lemma_.lower() not in _ACCUSING:
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.left_edge.i == frame.content[0]), None)
+    # the parser hangs "of" on the verb or on the object ("accused [Russian forces of ...]")
+    prep = None if obj is None else next(
+        (c for c in list(cue.children) + list(obj.children) if c.dep_ == "prep" and c.lower_ in ("of", "for")
+         and c.i > obj.i and all(t.dep_ in ("amod", "compound", "det", "poss", "nummod", "case") or t.i == obj.i
+                                 for t in doc[frame.content[0]:c.i])), None)
+    if prep is None or not any(t.tag_ == "VBG" for t in prep.children if t.dep_ == "pcomp"):
+        return None
+    be = "were" if obj.tag_ in ("NNS", "NNPS") or obj.lower_ in ("they", "we", "you") else "was"
+    rest = doc[prep.i + 1:frame.content[1]].text
+    return f"{doc[frame.content[0]:prep.i].text} {be} {rest}"
+
+
 # ------------------------------------------------------------------ entities in content
 def alias_written(text: str, key: str) -> bool:
     """Whether `text`, as written, may stand for the alias whose normalised key is `key`: a short alias (3
@@ -1684,6 +1707,8 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
     resolved = _resolved_content(doc, frame, speaker)
     if ce_cut != ce or cs != _char_span(doc, frame.content, block_start)[0]:
         resolved = text[cs:ce_cut]
+    else:
+        resolved = _accusation(doc, frame) or resolved
     fs = block_start + doc[cue_tok.left_edge.i].idx
     fe = block_start + cue_tok.right_edge.idx + len(cue_tok.right_edge)
     if frame.gap is not None and not truncated:

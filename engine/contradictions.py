@@ -3,6 +3,7 @@ the evidence behind each pair, actor-level disagreement, and filtered views."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import polars as pl
 
@@ -129,11 +130,17 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
 
 def voiced(speaker: str | None, claim: dict | None) -> str:
     """A side's speaker as the CLI and the explorer's table show it: with the cue when the claim is a denial
-    ("a Pentagon official (denied)"), whose content is what is denied, so it never reads as an assertion."""
+    ("a Pentagon official (denied)"), whose content is what is denied, so it never reads as an assertion, or an
+    accusation ("The West (accused): Russian forces of also targeting ...")."""
     who = speaker or "?"
-    if claim and claim.get("stance") == "deny" and claim.get("cue"):
-        who += f" ({claim['cue']})"
+    cue = (claim or {}).get("cue") or ""
+    if claim and cue and (claim.get("stance") == "deny" or _ACCUSATION.search(cue)):
+        who += f" ({cue})"
     return who
+
+
+#: "accused X of doing Y": the content ("X of doing Y") reads as a sentence only with its cue
+_ACCUSATION = re.compile(r"\b(accus|suspect|charg|blam|critici[sz]|condemn|fault)\w*$", re.I)
 
 
 def disagreements(found: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:

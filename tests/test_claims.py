@@ -615,6 +615,21 @@ def test_a_leading_as_phrase_is_kept_and_an_aside_before_that_is_not_content():
     assert one(table, "talks with the rebels", cue="said")["content"] == "the talks with the rebels had failed"
 
 
+def test_an_accusation_is_read_as_the_proposition_it_makes():
+    """'accused Russian forces of also targeting X' (the seed): the content span is PolNeAR's ('Russian forces of
+    also targeting X'); NLI reads the proposition ('Russian forces were also targeting X'). A noun after 'of' and
+    an object with its own 'of' are left as they are."""
+    table = claims.extract(documents({"t": "The West has repeatedly accused Russian forces of also targeting Syrian "
+                                           "rebels with air strikes. Ukraine accused Russia of shelling the city "
+                                           "overnight. Officials accused the company of fraud and money laundering."}),
+                           Config(show_progress=False))
+    row = one(table, "Russian forces of also targeting")
+    assert row["content"] == "Russian forces of also targeting Syrian rebels with air strikes"
+    assert row["content_resolved"] == "Russian forces were also targeting Syrian rebels with air strikes"
+    assert one(table, "shelling the city")["content_resolved"] == "Russia was shelling the city overnight"
+    assert one(table, "fraud and money")["content_resolved"] == "the company of fraud and money laundering"
+
+
 def test_an_aside_after_that_is_not_content():
     """'said that, as expected, X' and 'As previously reported, X': the aside ('as' + participle or adjective,
     then a comma) is not part of the proposition."""

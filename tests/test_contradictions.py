@@ -52,6 +52,14 @@ def _analysis(threshold=0.5) -> Analysis:
                     candidates=empty(CANDIDATES), scored=scored, contradictions=found, config=config)
 
 
+def test_a_denial_and_an_accusation_are_shown_with_their_cue():
+    assert contradictions.voiced("Russia", {"stance": "deny", "cue": "denied"}) == "Russia (denied)"
+    assert contradictions.voiced("The West", {"stance": "assert", "cue": "has repeatedly accused"}) == \
+        "The West (has repeatedly accused)"
+    assert contradictions.voiced("Russia", {"stance": "assert", "cue": "said"}) == "Russia"
+    assert contradictions.voiced(None, None) == "?"
+
+
 def test_a_shared_entity_lifts_a_pair_in_the_ranking_not_its_score():
     documents, claims, actors, scored = _tables()
     scored = scored.with_columns(shared_entities=pl.Series([["bridge"], [], ["vote"], []]))
