@@ -271,6 +271,7 @@ class Store:
         try:
             config = self._config(con, config, options)
             pipeline.prepare(config)
+            self._current_claims(con, config)
             documents, skipped = ingest.load_documents(sources, config)
             pipeline.check_skipped(skipped, config)
             new_docs, copies = self._new_documents(con, documents)
@@ -284,6 +285,7 @@ class Store:
                 self._append(con, "claims", self._with_seq(con, "claims", conform(new_claims, CLAIMS)))
                 self._append(con, "skipped", self._with_seq(con, "skipped", conform(new_skipped, SKIPPED)))
                 _sql(con, "INSERT OR REPLACE INTO meta VALUES ('config', ?)", [_config_to_json(config)])
+                _sql(con, "INSERT OR REPLACE INTO meta VALUES ('claims_version', ?)", [claims.VERSION])
                 _sql(con, "COMMIT")
             except BaseException:
                 _sql(con, "ROLLBACK")
@@ -300,6 +302,7 @@ class Store:
         con = self._connect(create=False)
         try:
             config = self._config(con, config, options)
+            self._current_claims(con, config)
             result = self._refresh(con, config)
             self.last_run = {"new_documents": 0, "new_claims": 0, **self.last_run}
             return result
@@ -327,6 +330,36 @@ class Store:
             con.close()
 
     # ------------------------------------------------------------------ stages
+    def _current_claims(self, con, config: Config) -> None:
+        """Claims made by another version of the extractor (`claims.VERSION`; none recorded: a store older than
+        the key) are extracted again from the stored documents, in one transaction, so that a store never
+        mixes claims of two versions and stays equal to one run over all its documents. Embeddings and NLI
+        scores are keyed by text, so those of claims that did not change are reused."""
+        from engine import claims
+
+        stored = _one(con, "SELECT value FROM meta WHERE key = 'claims_version'")
+        if stored is not None and stored[0] == claims.VERSION:
+            return
+        documents = self._table(con, "documents", DOCUMENTS) if self._exists(con, "documents") else empty(DOCUMENTS)
+        fresh = empty(CLAIMS)
+        if documents.height:
+            log.warning("store %s: its claims were extracted by an earlier version of the engine (%s); extracting "
+                        "them again from its %d documents (stored embeddings and scores of unchanged claims are "
+                        "reused)", self.path, stored[0] if stored else "unrecorded", documents.height)
+            fresh = claims.extract(documents, config)
+        _sql(con, "BEGIN TRANSACTION")
+        try:
+            if self._exists(con, "claims"):
+                _sql(con, "DELETE FROM claims")
+            if documents.height:
+                self._append(con, "claims", self._with_seq(con, "claims", conform(fresh, CLAIMS)))
+            _sql(con, "INSERT OR REPLACE INTO meta VALUES ('claims_version', ?)", [claims.VERSION])
+            _sql(con, "COMMIT")
+        except BaseException:
+            _sql(con, "ROLLBACK")
+            raise
+        _trace("claims_version")
+
     def _with_seq(self, con, table: str, frame: pl.DataFrame) -> pl.DataFrame:
         """Number rows after those stored: the store keeps insertion order, which is the batch order."""
         start = _one(con, f"SELECT coalesce(max(seq) + 1, 0) FROM {table}")[0] \

@@ -46,6 +46,34 @@ def one(table: pl.DataFrame, needle: str, **equal) -> dict:
     return rows.row(0, named=True)
 
 
+SNAPSHOT = Path(__file__).resolve().parent / "data" / "claims_snapshot.json"
+
+
+def test_the_extractor_version_names_what_it_extracts(seed, sample):
+    """claims.VERSION is bumped with every change to what is extracted (a store built by another version
+    extracts its claims again): the seed's and the PolNeAR sample's claims equal the snapshot of this version.
+    After a change: bump VERSION, then CONTRA_UPDATE_CLAIMS_SNAPSHOT=1 python -m pytest tests/test_claims.py -k
+    extractor_version."""
+    import json
+    import os
+
+    rows = [list(r) for table in (seed, sample["claims"]) for r in
+            table.select("doc_id", "speaker", "cue", "stance", "content", "content_resolved").iter_rows()]
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8")) if SNAPSHOT.exists() else None
+    if os.environ.get("CONTRA_UPDATE_CLAIMS_SNAPSHOT"):
+        assert snapshot is None or rows == snapshot["claims"] or snapshot["version"] != claims.VERSION, \
+            "the claims changed: bump engine.claims.VERSION before rewriting the snapshot"
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)  # a claim per line: readable diffs
+        SNAPSHOT.write_text(f'{{"version": {json.dumps(claims.VERSION)}, "claims": [\n{lines}\n]}}\n', encoding="utf-8")
+        snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert snapshot is not None and snapshot["version"] == claims.VERSION, \
+        "engine.claims.VERSION changed: rewrite the snapshot (see this test's docstring)"
+    changed = [(want, got) for want, got in zip(snapshot["claims"], rows) if want != got]
+    assert len(rows) == len(snapshot["claims"]) and not changed, (
+        f"extracted claims differ from the snapshot of version {claims.VERSION} (first: {changed[:1]}): bump "
+        "engine.claims.VERSION and rewrite the snapshot (see this test's docstring)")
+
+
 def test_columns_follow_the_schema(seed, sample):
     assert seed.columns[: len(CLAIMS)] == list(CLAIMS)
     for table in (seed, sample["claims"]):

@@ -132,6 +132,27 @@ def test_a_then_b_equals_a_plus_b(stepwise, batch, sources, tmp_path):
     assert_same_result(Store(stepwise[0].path).analysis(), batch)
 
 
+def test_claims_of_an_older_extractor_are_extracted_again(sources, batch, tmp_path):
+    """A store whose claims an earlier extractor made (claims.VERSION differs, or a store from before the key)
+    extracts them again before it adds: the result equals one run over all documents, and only pairs whose
+    texts changed are scored again."""
+    import duckdb
+
+    a, b = sources
+    store = Store(tmp_path / "old")
+    store.add(a, CONFIG)
+    scored_before = store.stats()["scores"]
+    # what an older extractor might have left: a claim with other content, and another version number
+    con = duckdb.connect(str(store.db_path))
+    con.execute("UPDATE claims SET content = content || ' (old)' WHERE seq = 0")
+    con.execute("DELETE FROM meta WHERE key = 'claims_version'")
+    con.close()
+    result = store.add(b, CONFIG)
+    assert_same_result(result, batch)
+    assert not result.claims["content"].str.ends_with(" (old)").any()
+    assert store.stats()["scores"] - scored_before == store.last_run["pairs_scored"] < batch.candidates.height
+
+
 KILL_SCRIPT = """
 import sys, engine.store as store
 from engine.config import Config
