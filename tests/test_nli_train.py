@@ -71,6 +71,28 @@ def test_negation_and_shortening_augmentation():
     assert labels["aug_negate"] == "contradiction" and labels["aug_shorten"] == "entailment"
 
 
+def test_identity_pairs_keep_the_proposition():
+    """A claim entails itself and its surface variants (tried in session 15, recipe `identity`): the variant
+    changes no word's meaning (contraction, comma, final stop, a lower-cased determiner, never a name), and the
+    first clause before a contrast is entailed by the whole."""
+    from engine.nli import augment
+
+    rng = random.Random(0)
+    variants = {augment.surface_variant("Russia did not carry out any strikes, the ministry said.", rng)
+                for _ in range(30)}
+    assert variants == {"Russia didn't carry out any strikes, the ministry said.",
+                        "Russia did not carry out any strikes the ministry said.",
+                        "Russia did not carry out any strikes, the ministry said"}
+    assert "the army isn't leaving" in {augment.surface_variant("The army isn't leaving", rng) for _ in range(30)}
+    assert augment.first_clause("The peace talks failed, but the sides will meet again.") == "The peace talks failed."
+    assert augment.first_clause("Talks failed, but sides will meet.") is None  # too short to stand alone
+    pool = [("1", "The army did not leave the town, but the rebels say it will."), ("2", "Officials met on Monday.")]
+    frame = augment.identity_augment(pool, 10, seed=0, turn_share=0.5)
+    assert set(frame.filter(pl.col("source") != "id_added_clause")["label"]) == {"entailment"}
+    assert ("The army did not leave the town, but the rebels say it will.", "The army did not leave the town.") in \
+        set(frame.filter(pl.col("source") == "id_first_clause").select("premise", "hypothesis").iter_rows())
+
+
 def test_hard_neutral_candidates_are_unrelated_pairs_from_different_stories(tmp_path):
     from engine import embed
     from engine.config import Config
