@@ -35,6 +35,7 @@ from engine.schema import ACTORS, conform
 _GENERIC_TO_COUNTRY = {"Government", "Head of State", "Head of Government"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "some", "many", "several", "two", "three"}
 _NAME_TOKEN = re.compile(r"^(?:[A-Z]|(?:al|el|ad|as|ash|at|bin|ibn|abu)-[A-Z])[\w.'\u2019-]*$")
+_PREPOSITION = re.compile(r"\b(?:with|of|from|for|in|at|on|to|close|near|familiar|about)\b")
 #: lowercase particles inside a name: "Staffan de Mistura", "Ursula von der Leyen"
 _NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "du", "dos", "das",
                    "ter", "bin", "ibn", "al", "el"}
@@ -234,7 +235,8 @@ class Resolver:
             return self._actor(self.alias[key]), "alias table"
         # "Shoigu's ministry": the organisation a person belongs to, or a body of an actor
         poss = re.match(r"^(.*?)['\u2019]s (.+)$", text)
-        if poss and len(poss.group(2).split()) <= 3:
+        # (not "the source with knowledge of Kim's health": there the possessive is inside a description)
+        if poss and len(poss.group(2).split()) <= 3 and not _PREPOSITION.search(poss.group(1)):
             owner, why = self.resolve(poss.group(1), None, None, context, doc_country)
             owned = self.actors.get(owner)
             body = self.body_in(poss.group(2))
@@ -258,7 +260,7 @@ class Resolver:
         if name:  # a lone capitalised word: a name we do not know
             return self.person(name, prefix, context, doc_country) if kind == "person" else (
                 self._actor(name, "organisation" if kind == "thing" else "unknown"), "name as written")
-        words = [w for w in re.sub(r"['\u2019]s\b", "", text).split() if w.lower() not in _DETERMINERS]
+        words = [w for w in text.replace("\u2019", "'").split() if w.lower() not in _DETERMINERS]
         label = " ".join(words) or text
         return self._actor(label, "group" if label.endswith("s") else "unknown"), "speaker as written"
 

@@ -41,7 +41,7 @@ from engine.schema import CLAIMS, conform
 #: what this extractor makes of a text, as a number: bump it with any change that alters extracted claims
 #: (tests/test_claims.py checks a snapshot against it). A store built by another version re-extracts its
 #: documents before it adds new ones (engine.store), so old and new claims never mix.
-VERSION = "15.1"
+VERSION = "15.2"
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 
@@ -197,6 +197,8 @@ def headline_like(line: str) -> bool:
 
 
 # ------------------------------------------------------------------ learned cue detector
+#: where a participle is an adjunct of another clause
+_ADJUNCT_DEPS = ("advcl", "acl", "xcomp", "conj", "relcl")
 CUE_MODEL = LEXICON_DIR / "cue_model.json"
 #: use the learned detector when its file exists (tests of the pure rules switch it off)
 USE_MODEL = True
@@ -950,7 +952,10 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
         if model is not None and tok.pos_ == "VERB" and (cue is None or cue.kind == "verb"):
             cue_feats = cue_features(tok, lex)
             probability = model.probability(cue_feats)
-            if cue is None and probability >= threshold:
+            if cue is None and probability >= threshold and (
+                    lemma in TOPIC_CUES or not (tok.tag_ == "VBG" and tok.dep_ in _ADJUNCT_DEPS)):
+                # (a participle hung on another clause is an effect, not an attribution: "X, sparking rumors
+                # covering every possibility, is recovering": the detector alone took it for a cue)
                 cue = Cue(lemma, "verb", "assert", "learned")
             elif cue is not None and probability < threshold * DROP_FACTOR:
                 continue  # a table verb used in a way that is not an attribution here

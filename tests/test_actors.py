@@ -149,6 +149,12 @@ def test_a_name_particle_is_part_of_the_name():
     assert actors.country_of("Bashar al-Assad", table) == "Syria"
 
 
+def test_a_possessive_inside_a_description_is_not_the_owner():
+    """'The source with knowledge of Kim's health' is a source, not a body of 'Kim' named 'health'."""
+    claim_table, _ = run({"a": "The source with knowledge of Kim's health said the leader had hurt his ankle."})
+    assert actor_of(claim_table, doc_id="a") == "source with knowledge of Kim's health"
+
+
 def test_user_alias_table_overrides(tmp_path):
     extra = tmp_path / "aliases.csv"
     extra.write_text("alias,actor,parent,kind\nThe West,Western governments,,group\n"

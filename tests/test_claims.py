@@ -583,6 +583,19 @@ def test_embedded_questions_are_not_claims_but_conditionals_and_factives_are():
     assert "how the relief funds would be used by the charity" in kept["content"].to_list()
 
 
+def test_a_participle_hung_on_another_clause_is_not_a_learned_cue():
+    """FNC-1: 'Kim Jong-un, ..., sparking rumors covering every possibility ..., is merely recovering from ankle
+    surgery, a South Korean newspaper has reported': 'sparking' (not in the cue table; the learned detector took
+    it) is what the absence caused, not something Kim said."""
+    table = claims.extract(documents({"t": "Kim Jong-un, the North Korean leader who has mysteriously been missing from "
+                                           "the public eye for almost a month, sparking rumors covering every "
+                                           "possibility from a stroke to a coup d'etat, is merely recovering from "
+                                           "ankle surgery, a South Korean newspaper has reported."}),
+                           Config(show_progress=False))
+    assert table["cue"].to_list() == ["has reported"] or table["cue"].to_list() == ["reported"]
+    assert table["speaker"].to_list() == ["a South Korean newspaper"]
+
+
 def test_what_is_discussed_or_referred_to_is_a_topic():
     """A topic asserts nothing to contradict (blocking never pairs it); "mentioned that X" still asserts X."""
     text = ("Trump said things should be wrapped up by Cleveland, referring to the party's July convention. "
