@@ -596,6 +596,16 @@ def test_a_participle_hung_on_another_clause_is_not_a_learned_cue():
     assert table["speaker"].to_list() == ["a South Korean newspaper"]
 
 
+def test_the_verdict_of_a_denial_is_not_its_content():
+    """FNC-1: 'officials rejected as false a posting ... that said X': the content is the posting, not 'as false a
+    posting'; the posting's own claim X is the website's."""
+    table = _claims_of("Navarro County officials Tuesday emphatically rejected as false a posting on the National "
+                       "Report website that said the small town of Purdon was quarantined.")
+    row = one(table, "a posting on the National Report website", cue="rejected")
+    assert row["content"].startswith("a posting") and row["stance"] == "deny"
+    assert one(table, "the small town of Purdon was quarantined", cue="said")["speaker"] == "the National Report website"
+
+
 def test_what_is_discussed_or_referred_to_is_a_topic():
     """A topic asserts nothing to contradict (blocking never pairs it); "mentioned that X" still asserts X."""
     text = ("Trump said things should be wrapped up by Cleveland, referring to the party's July convention. "
