@@ -41,7 +41,7 @@ from engine.schema import CLAIMS, conform
 #: what this extractor makes of a text, as a number: bump it with any change that alters extracted claims
 #: (tests/test_claims.py checks a snapshot against it). A store built by another version re-extracts its
 #: documents before it adds new ones (engine.store), so old and new claims never mix.
-VERSION = "15.3"
+VERSION = "15.4"
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 

@@ -127,12 +127,23 @@ def test_a_short_alias_inside_a_name_is_part_of_the_name():
     """'Un' ends Kim Jong Un's name: the alias UN (3 characters or fewer: capitals only) does not cut it off, so
     the speaker is the person, not the country named in the description; 'UN envoy' still speaks for the UN."""
     claim_table, table = run({
-        "a": "North Korean leader Kim Jong Un said the talks with the South were over.",
+        "a": "North Korean negotiator Ri Song Un said the talks with the South were over.",
         "b": "UN envoy Mistura said the talks would resume in Geneva next week.",
     })
-    assert actor_of(claim_table, doc_id="a") == "Kim Jong Un"
-    assert actors.country_of("Kim Jong Un", table) == "North Korea"
+    assert actor_of(claim_table, doc_id="a") == "Ri Song Un"
+    assert actors.country_of("Ri Song Un", table) == "North Korea"
     assert actor_of(claim_table, doc_id="b") == "United Nations"
+
+
+def test_leaders_of_the_bundled_stories_are_in_the_alias_table():
+    """Kim Jong-un in any spelling is one person of North Korea, and his government is North Korea's."""
+    claim_table, table = run({
+        "a": "North Korean leader Kim Jong Un said the talks with the South were over.",
+        "b": "Kim Jong-un's government said the leader was in good health.",
+    })
+    assert actor_of(claim_table, doc_id="a") == "Kim Jong-un"
+    assert actors.country_of("Kim Jong-un", table) == "North Korea"
+    assert actor_of(claim_table, doc_id="b") == "North Korea"
 
 
 def test_a_name_particle_is_part_of_the_name():
