@@ -29,7 +29,7 @@ def test_training_end_to_end_on_a_tiny_slice(tmp_path):
     assert any(k.startswith("synth_") for k in stage["source_counts"])
     assert "aug_scope" not in stage["source_counts"]  # news2 drops the scope pairs
     assert "not_entailment" in stage["label_counts"]
-    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish", "sick_both"]
+    assert train.STAGES["full"] == ["interim", "news", "news2", "sick_polish", "sick_both", "written_identity_merged"]
     # the stage after it: all of SICK again (here capped), samples of SNLI / FEVER / template pairs, no news pool
     polish = train.build_dataset("sick_polish", limit=8)
     assert {"sick", "snli", "fever"} <= set(polish["source"]) and any(s.startswith("synth_") for s in polish["source"])
@@ -38,6 +38,22 @@ def test_training_end_to_end_on_a_tiny_slice(tmp_path):
     assert model.labels == ["contradiction", "entailment", "neutral"]
     probs = model.predict([("A man is playing a guitar", "A man is not playing a guitar")])
     assert probs.shape == (1, 3) and np.isfinite(probs).all()
+
+    # the last stage averages its weights with the stage it starts from: merge 0 gives the base back, merge 0.5
+    # lies half way (stage 6 of "full": written_identity_merged)
+    import torch
+    from safetensors.torch import load_file
+
+    frame = train.build_dataset("sick", limit=8)
+    base = {k: v.float() for k, v in load_file(out / "model.safetensors").items()}
+    for merge, name in ((0.0, "same"), (0.5, "half"), (1.0, "trained")):
+        train.train(frame, tmp_path / name, base=str(out), epochs=1, batch_size=8, max_length=48, fp16=False,
+                    show_progress=False, merge=merge)
+    same, half, trained = (load_file(tmp_path / n / "model.safetensors") for n in ("same", "half", "trained"))
+    assert all(torch.allclose(same[k], base[k]) for k in base)
+    assert not all(torch.allclose(trained[k], base[k]) for k in base)
+    assert all(torch.allclose(half[k], 0.5 * (base[k] + trained[k]), atol=1e-6) for k in base)
+    assert json.loads((tmp_path / "half" / "training.json").read_text())["merge"] == 0.5
 
 
 def test_fever_split_is_by_claim():
