@@ -10,6 +10,11 @@ On the blocking benchmark's cached sample (bench/cache/, no NLI model needed to 
 - `self_contradicted`: of the sample's distinct claim contents, how many MODEL scores >= 0.5 contradiction
   against themselves (a negation or a contrast inside a claim read as conflict; model card, Limitations).
 
+On the labelled related pairs of training articles (data/nli/flagged/: similar claim pairs that stage 5 or the
+`written` weights flagged, each labelled by annotators; 76 real contradictions among 2,645):
+- `related_real_reported` / `related_false_reported`: the real ones and the others the engine reports with MODEL
+  (biased towards those two models' flags, so a measure to compare models near them, not an absolute rate).
+
 On the labelled denial pairs (data/denial_pairs/: FNC-1 denials and debunks against other claims):
 - `denial_real_reported` / `denial_false_reported`: of the pairs both annotators call real, and of those
   neither calls real, how many the engine reports with MODEL (similarity unknown, so the related bar).
@@ -31,6 +36,7 @@ if str(ROOT) not in sys.path:
 from bench.blocking import PAIRS, SAMPLE, SIMILAR, WILD, with_sides  # noqa: E402
 
 DENIALS = ROOT / "data" / "denial_pairs" / "pairs.jsonl"
+RELATED = ROOT / "data" / "nli" / "flagged" / "pairs.jsonl"
 
 
 def decided(claims: pl.DataFrame, pairs: pl.DataFrame, config) -> pl.DataFrame:
@@ -68,7 +74,22 @@ def measure(model: str | None = None, n: int = 8000, seed: int = 13) -> dict:
                    wild_not=int((~flags["real"]).sum()), wild_not_flagged=int(flags.filter(~pl.col("real"))["flag"].sum()))
     out["self_contradicted"] = self_contradicted(claims, model)
     out.update(denials(config))
+    out.update(related(config))
     return out
+
+
+def related(config) -> dict:
+    from engine import nli
+    from engine.nli import evaluate as ev
+
+    rows = [json.loads(line) for line in RELATED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    a, b = [r["a"] for r in rows], [r["b"] for r in rows]
+    model = nli.load(config.nli_model)
+    full = ev.both_ways(model, a, b, config.nli_batch_size)
+    flags = ev.engine_decision(ev.engine_scores(model, a, b, config.nli_batch_size, full)[2], a, b)
+    real = [r["label"] == "contradiction" for r in rows]
+    return {"related_real": sum(real), "related_real_reported": int(sum(f and r for f, r in zip(flags, real))),
+            "related_false_reported": int(sum(f and not r for f, r in zip(flags, real)))}
 
 
 def self_contradicted(claims: pl.DataFrame, model: str | None = None, threshold: float = 0.5) -> int:
