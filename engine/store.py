@@ -30,6 +30,7 @@ all other options (thresholds, top_k, NLI model, ...) may change between calls.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -86,6 +87,18 @@ def _trace(event: str) -> None:
 def _sql(con, sql: str, params=None) -> list[tuple]:
     """Run one statement and fetch everything (DuckDB refuses new work while a result is unfinished)."""
     return con.execute(sql, params or []).fetchall()
+
+
+@contextlib.contextmanager
+def _transaction(con):
+    """All of the block's writes are committed, or none (an exception, a kill: DuckDB rolls back on reopening)."""
+    _sql(con, "BEGIN TRANSACTION")
+    try:
+        yield
+        _sql(con, "COMMIT")
+    except BaseException:
+        _sql(con, "ROLLBACK")
+        raise
 
 
 def _one(con, sql: str, params=None):
@@ -279,17 +292,12 @@ class Store:
             new_claims = claims.extract(new_docs, config) if new_docs.height else empty(CLAIMS)
 
             # documents, their claims and the skipped list land together or not at all
-            _sql(con, "BEGIN TRANSACTION")
-            try:
+            with _transaction(con):
                 self._append(con, "documents", self._with_seq(con, "documents", conform(new_docs, DOCUMENTS)))
                 self._append(con, "claims", self._with_seq(con, "claims", conform(new_claims, CLAIMS)))
                 self._append(con, "skipped", self._with_seq(con, "skipped", conform(new_skipped, SKIPPED)))
                 _sql(con, "INSERT OR REPLACE INTO meta VALUES ('config', ?)", [_config_to_json(config)])
                 _sql(con, "INSERT OR REPLACE INTO meta VALUES ('claims_version', ?)", [claims.VERSION])
-                _sql(con, "COMMIT")
-            except BaseException:
-                _sql(con, "ROLLBACK")
-                raise
             _trace("documents")
             result = self._refresh(con, config)
             self.last_run = {"new_documents": new_docs.height, "new_claims": new_claims.height, **self.last_run}
@@ -347,17 +355,12 @@ class Store:
                         "them again from its %d documents (stored embeddings and scores of unchanged claims are "
                         "reused)", self.path, stored[0] if stored else "unrecorded", documents.height)
             fresh = claims.extract(documents, config)
-        _sql(con, "BEGIN TRANSACTION")
-        try:
+        with _transaction(con):
             if self._exists(con, "claims"):
                 _sql(con, "DELETE FROM claims")
             if documents.height:
                 self._append(con, "claims", self._with_seq(con, "claims", conform(fresh, CLAIMS)))
             _sql(con, "INSERT OR REPLACE INTO meta VALUES ('claims_version', ?)", [claims.VERSION])
-            _sql(con, "COMMIT")
-        except BaseException:
-            _sql(con, "ROLLBACK")
-            raise
         _trace("claims_version")
 
     def _with_seq(self, con, table: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -431,13 +434,8 @@ class Store:
                 "model": [model] * len(chunk),
                 "vector": [v.tobytes() for v in vectors],
             })
-            _sql(con, "BEGIN TRANSACTION")
-            try:
+            with _transaction(con):
                 self._append(con, "embeddings", rows)
-                _sql(con, "COMMIT")
-            except BaseException:
-                _sql(con, "ROLLBACK")
-                raise
             have.update(zip(rows["text_key"].to_list(), rows["vector"].to_list()))
             _trace("embeddings")
         if not keys:
@@ -490,12 +488,7 @@ class Store:
         rows = (chunk.select("key_a", "key_b")
                 .join(oriented.unique(subset=["key_a", "key_b"], keep="first"), on=["key_a", "key_b"], how="left")
                 .with_columns(pl.lit(nli_key).alias("nli_key"), pl.col("score").is_not_null().alias("present")))
-        _sql(con, "BEGIN TRANSACTION")
-        try:
+        with _transaction(con):
             con.register("_incoming", rows.to_arrow())
             _sql(con, "INSERT OR IGNORE INTO scores BY NAME SELECT * FROM _incoming")
             con.unregister("_incoming")
-            _sql(con, "COMMIT")
-        except BaseException:
-            _sql(con, "ROLLBACK")
-            raise
