@@ -425,12 +425,12 @@ def _trim(doc, i: int, j: int) -> tuple[int, int]:
     while i < j and (doc[i].is_punct or doc[i].is_space or doc[i].lower_ in _TRIM_LEFT or doc[i].text in _QUOTES):
         if doc[i].lower_ == "that" and doc[i].dep_ != "mark":
             break  # "that could be achieved ...": the pronoun is the proposition's subject
-        if doc[i].lower_ == "as" and i + 2 < j and doc[i + 1].lower_ in _FALSITY:
-            i += 2  # "rejected as false a posting that said X": the verdict is the cue's, the posting the content
-            continue
-        if doc[i].lower_ == "as" and doc[i].dep_ not in ("mark", "cc"):
-            break  # "As of now, ...", "As far as we know, ...": part of the proposition, not a conjunction
         if doc[i].lower_ == "as":
+            if i + 2 < j and doc[i + 1].lower_ in _FALSITY:
+                i += 2  # "rejected as false a posting that said X": the verdict is the cue's, the posting the content
+                continue
+            if doc[i].dep_ not in ("mark", "cc"):
+                break  # "As of now, ...", "As far as we know, ...": part of the proposition, not a conjunction
             aside = next((k for k in range(i + 2, min(i + 5, j)) if doc[k].text == ","), None)
             if aside is not None and all(t.tag_ in ("VBN", "JJ", "RB", "RBR", "RBS") for t in doc[i + 1:aside]):
                 i = aside  # "that, as expected, the talks ...": the aside is not the proposition
@@ -1265,15 +1265,16 @@ def _resolved_content(doc, frame: Frame, speaker: Mention | None) -> str:
     return name + text[len(first.text):]
 
 
-#: "accused X of doing Y": what the speaker asserts is that X did Y
-_ACCUSING = {"accuse", "suspect", "charge", "blame", "criticise", "criticize", "condemn", "fault"}
+#: "accused X of doing Y": what the speaker asserts is that X did Y (lemmas; engine.contradictions shows these
+#: cues beside the speaker)
+ACCUSING = {"accuse", "suspect", "charge", "blame", "criticise", "criticize", "condemn", "fault"}
 
 
 def _accusation(doc, frame: Frame) -> str | None:
     """What NLI reads of "accused X of (also) targeting Y" (content "X of also targeting Y"): "X was / were also
     targeting Y", a proposition rather than a fragment. None for any other content."""
     cue = doc[frame.cue_i]
-    if cue.lemma_.lower() not in _ACCUSING:
+    if cue.lemma_.lower() not in ACCUSING:
         return None
     obj = next((c for c in cue.children if c.dep_ == "dobj" and c.left_edge.i == frame.content[0]), None)
     # the parser hangs "of" on the verb or on the object ("accused [Russian forces of ...]")

@@ -7,6 +7,7 @@ import re
 
 import polars as pl
 
+from engine.claims import ACCUSING
 from engine.config import Config
 from engine.schema import CONTRADICTIONS, conform, empty
 
@@ -139,8 +140,9 @@ def voiced(speaker: str | None, claim: dict | None) -> str:
     return who
 
 
-#: "accused X of doing Y": the content ("X of doing Y") reads as a sentence only with its cue
-_ACCUSATION = re.compile(r"\b(accus|suspect|charg|blam|critici[sz]|condemn|fault)\w*$", re.I)
+#: "accused X of doing Y": the content ("X of doing Y") reads as a sentence only with its cue, as written
+#: ("has repeatedly accused"): the stems of the claims stage's accusation verbs
+_ACCUSATION = re.compile(r"\b(%s)\w*$" % "|".join(sorted(lemma.rstrip("e") for lemma in ACCUSING)), re.I)
 
 
 def disagreements(found: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:

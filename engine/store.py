@@ -297,7 +297,6 @@ class Store:
                 self._append(con, "claims", self._with_seq(con, "claims", conform(new_claims, CLAIMS)))
                 self._append(con, "skipped", self._with_seq(con, "skipped", conform(new_skipped, SKIPPED)))
                 _sql(con, "INSERT OR REPLACE INTO meta VALUES ('config', ?)", [_config_to_json(config)])
-                _sql(con, "INSERT OR REPLACE INTO meta VALUES ('claims_version', ?)", [claims.VERSION])
             _trace("documents")
             result = self._refresh(con, config)
             self.last_run = {"new_documents": new_docs.height, "new_claims": new_claims.height, **self.last_run}
