@@ -41,7 +41,7 @@ from engine.schema import CLAIMS, conform
 #: what this extractor makes of a text, as a number: bump it with any change that alters extracted claims
 #: (tests/test_claims.py checks a snapshot against it). A store built by another version re-extracts its
 #: documents before it adds new ones (engine.store), so old and new claims never mix.
-VERSION = "15.4"
+VERSION = "16.1"
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 
@@ -475,6 +475,8 @@ def _speaker_span(head) -> tuple[int, int]:
     doc = head.doc
     while i < j - 1 and (doc[i].is_punct or doc[i].text in _QUOTES):
         i += 1
+    if i + 2 < j and doc[i].lower_ == "as" and doc[i + 1].lower_ in _FALSITY:
+        i += 2  # "rejected as false a posting that said X": the verdict is the rejecting cue's, not the speaker's
     while j > i + 1 and (doc[j - 1].is_punct or doc[j - 1].text in _QUOTES) and doc[j - 1].text != ".":
         j -= 1
     if doc[j - 1].text == "." and not (j - 1 > i and len(doc[j - 2].text) <= 3):
@@ -602,6 +604,13 @@ def _content_of_verb(verb, cue, sent) -> tuple[int, int] | None:
             elif not child.is_punct:
                 break
         return start, end
+    verdict = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i == verb.i + 1]
+    if verdict:
+        # "dismissed as baseless reports that X": the parser makes the rejected thing the object of "as"
+        obj = next((c for c in verdict[0].children if c.dep_ == "pobj"), None)
+        if obj is not None and any(c.dep_ == "amod" and c.lower_ in _FALSITY and c.i == verdict[0].i + 1
+                                   for c in obj.children):
+            return verdict[0].i + 2, obj.right_edge.i + 1
     if lemma not in _NO_OBJECT_CONTENT:
         # "warned of X", "complained about X", "responded on Sunday to accusations that ...": the longest
         preps = [c for c in verb.children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _CONTENT_PREPS]

@@ -606,6 +606,16 @@ def test_the_verdict_of_a_denial_is_not_its_content():
     assert one(table, "the small town of Purdon was quarantined", cue="said")["speaker"] == "the National Report website"
 
 
+def test_a_verdict_before_what_it_rejects():
+    """'dismissed as baseless reports that X': the parser hangs the reports on "as"; they are still the denial's
+    content, and a posting that a denial calls false speaks as "a posting", not "as false a posting"."""
+    table = _claims_of("The ministry dismissed as baseless reports that Russian jets bombed the town. "
+                       "Officials rejected as false a posting that said the town was quarantined.")
+    row = one(table, "reports that Russian jets bombed the town", cue="dismissed")
+    assert row["speaker"] == "The ministry" and row["stance"] == "deny"
+    assert one(table, "the town was quarantined", cue="said")["speaker"] == "a posting"
+
+
 def test_what_is_discussed_or_referred_to_is_a_topic():
     """A topic asserts nothing to contradict (blocking never pairs it); "mentioned that X" still asserts X."""
     text = ("Trump said things should be wrapped up by Cleveland, referring to the party's July convention. "
