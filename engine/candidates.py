@@ -1,4 +1,5 @@
-"""Candidate pairs for NLI: nearest neighbours plus claims that share a named entity — never all n² pairs.
+"""Candidate pairs for NLI: nearest neighbours (more of them for a claim that denies or negates) plus claims that
+share a named entity — never all n² pairs.
 
 Blocking is a pure function of the whole claim set (no order dependence), so an incremental store can re-run
 it over all claims and score only the pairs it has not scored before.
@@ -12,28 +13,38 @@ import numpy as np
 import polars as pl
 
 from engine.config import Config
-from engine.nli.views import denials
+from engine.nli.views import denials, is_negative
 from engine.schema import CANDIDATES, conform, empty
 
 #: above this many claims exact search gives way to an HNSW index (faiss)
 EXACT_SEARCH_LIMIT = 50_000
 
 
-def nearest_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(similarities, indices) of each row's k nearest other rows by inner product (= cosine here)."""
+def nearest_neighbours(vectors: np.ndarray, k: int, deep: tuple[np.ndarray, int] | None = None):
+    """(similarities, indices) of each row's k nearest other rows by inner product (= cosine here).
+
+    deep = (rows, k_deep): also search those rows for their k_deep nearest, with the same index; the result is
+    then ((similarities, indices), (deep similarities, deep indices))."""
     import faiss
 
     n, dim = vectors.shape
     k = min(k + 1, n)  # +1: a vector is its own nearest neighbour
+    k_deep = min(deep[1] + 1, n) if deep is not None else 0
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if n <= EXACT_SEARCH_LIMIT:
         index = faiss.IndexFlatIP(dim)
     else:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = max(64, 2 * k)
+        index.hnsw.efSearch = max(64, 2 * max(k, k_deep))
     index.add(vectors)
-    return index.search(vectors, k)
+    found = index.search(vectors, k)
+    if deep is None:
+        return found
+    rows = np.asarray(deep[0], dtype=np.int64)
+    if not len(rows):
+        return found, (np.zeros((0, k_deep), dtype=np.float32), np.zeros((0, k_deep), dtype=np.int64))
+    return found, index.search(np.ascontiguousarray(vectors[rows]), k_deep)
 
 
 def _entity_pairs(entities: list[list[str]], vectors: np.ndarray, config: Config) -> dict[tuple[int, int], set]:
@@ -83,7 +94,13 @@ def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
     vectors = np.asarray(vectors, dtype=np.float32)
     found: dict[tuple[int, int], str] = {}
 
-    sims, neighbours = nearest_neighbours(vectors, max(config.top_k, config.max_neighbours))
+    denial = denials(claims)
+    contents = claims["content"].to_list()
+    # a claim that denies or negates ("X did not ...", "there was no ...") is where most disputes are: in a story
+    # told by many similar claims, what it answers can sit far below its top_k (Config.negative_neighbours)
+    negative = [i for i in range(n) if denial[i] or is_negative(contents[i])] if config.negative_neighbours > 0 else []
+    (sims, neighbours), (deep_sims, deep) = nearest_neighbours(
+        vectors, max(config.top_k, config.max_neighbours), deep=(negative, config.negative_neighbours))
     for a in range(n):
         for rank, (sim, b) in enumerate(zip(sims[a], neighbours[a])):
             if b < 0 or b == a or sim < config.min_similarity:
@@ -92,17 +109,21 @@ def block(claims: pl.DataFrame, vectors: np.ndarray, config: Config) -> pl.DataF
             if rank > config.top_k and sim < config.neighbour_similarity:
                 continue
             found[(min(a, int(b)), max(a, int(b)))] = "knn"
+    for row, a in enumerate(negative):
+        for sim, b in zip(deep_sims[row], deep[row]):
+            if b < 0 or b == a or sim < config.related_similarity:
+                continue
+            found.setdefault((min(a, int(b)), max(a, int(b))), "negative")
 
     entity_lists = claims["entities"].to_list() if "entities" in claims.columns else [[] for _ in range(n)]
     shared = _entity_pairs(entity_lists, vectors, config) if config.entity_blocking else {}
     for pair in shared:
-        found[pair] = "knn+entity" if pair in found else "entity"
+        found[pair] = f"{found[pair]}+entity" if pair in found else "entity"
 
     ids = claims["claim_id"].to_list()
     docs = claims["doc_id"].to_list()
     actors = claims["actor"].to_list() if "actor" in claims.columns else [None] * n
-    words = [content_words(text) for text in claims["content"].to_list()]
-    denial = denials(claims)
+    words = [content_words(text) for text in contents]
     topic = (claims["stance"] == "topic").fill_null(False).to_list() if "stance" in claims.columns else [False] * n
     rows = []
     for (a, b), via in sorted(found.items()):

@@ -42,14 +42,22 @@ def _probability(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
+def _int_at_least(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _int_at_least(text, 1)
+
+
+def _non_negative_int(text: str) -> int:
+    return _int_at_least(text, 0)
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -70,6 +78,9 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
                    help=f"nearest neighbours per claim considered as candidates (default {d.top_k})")
     g.add_argument("--min-similarity", type=_probability, default=d.min_similarity,
                    help=f"minimum cosine similarity for a neighbour to be scored (default {d.min_similarity})")
+    g.add_argument("--negative-neighbours", type=_non_negative_int, default=d.negative_neighbours,
+                   help=f"a claim that denies or negates is also paired with up to this many neighbours at least "
+                        f"{d.related_similarity} similar (default {d.negative_neighbours}; 0 = off)")
     g.add_argument("--no-entity-blocking", action="store_true",
                    help="do not also score pairs of claims that share a named entity")
     g.add_argument("--nli-model", help="NLI cross-encoder: Hugging Face name or local folder (default: the shipped "
@@ -134,7 +145,7 @@ def _config_from(args) -> Config:
     return Config().replace(
         nli_threshold=args.threshold, nli_unrelated_threshold=args.unrelated_threshold,
         nli_hedged_threshold=args.hedged_threshold, top_k=args.top_k,
-        min_similarity=args.min_similarity,
+        min_similarity=args.min_similarity, negative_neighbours=args.negative_neighbours,
         entity_blocking=not args.no_entity_blocking, nli_model=args.nli_model, nli_backend=args.nli_backend,
         nli_fast=args.nli_fast, nli_bf16_runtime=args.nli_bf16_runtime,
         embedding_model=args.embedding_model, embedding_precision=args.embedding_precision,

@@ -61,7 +61,7 @@ CANDIDATES = {
     "claim_b": pl.Utf8,
     "similarity": pl.Float64,
     "shared_entities": pl.List(pl.Utf8),
-    "via": pl.Utf8,  # knn | entity | knn+entity
+    "via": pl.Utf8,  # knn | negative | entity | knn+entity | negative+entity
 }
 
 SCORED = {
