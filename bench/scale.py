@@ -98,7 +98,9 @@ def synthetic_claims(n: int, dim: int = 384, seed: int = 13):
         "claim_id": [f"d{i // 15}:{i}" for i in range(n)],
         "doc_id": [f"d{i // 15}" for i in range(n)],
         "actor": [f"actor {a}" for a in rng.integers(0, max(2, n // 50), n)],
-        "content": [f"claim {i} of story {s}" for i, s in enumerate(story)],
+        # about a fifth negated, as in the bundled corpus (18%): blocking searches deeper for those
+        "content": [f"claim {i} of story {s}" + (" did not happen" if neg else "")
+                    for i, (s, neg) in enumerate(zip(story, rng.random(n) < 0.18))],
         "entities": [sorted(set(vocab[ents[bounds[i]:bounds[i + 1]]].tolist())) for i in range(n)],
     })
     return claims, vectors

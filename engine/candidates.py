@@ -29,21 +29,23 @@ def nearest_neighbours(vectors: np.ndarray, k: int, deep: tuple[np.ndarray, int]
 
     n, dim = vectors.shape
     k = min(k + 1, n)  # +1: a vector is its own nearest neighbour
-    k_deep = min(deep[1] + 1, n) if deep is not None else 0
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if n <= EXACT_SEARCH_LIMIT:
+    exact = n <= EXACT_SEARCH_LIMIT
+    if exact:
         index = faiss.IndexFlatIP(dim)
     else:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = max(64, 2 * max(k, k_deep))
+        index.hnsw.efSearch = max(64, 2 * k)
     index.add(vectors)
     found = index.search(vectors, k)
     if deep is None:
         return found
-    rows = np.asarray(deep[0], dtype=np.int64)
-    if not len(rows):
-        return found, (np.zeros((0, k_deep), dtype=np.float32), np.zeros((0, k_deep), dtype=np.int64))
+    rows, k_deep = np.asarray(deep[0], dtype=np.int64), min(deep[1] + 1, n)
+    if not len(rows) or deep[1] <= 0:
+        return found, (np.zeros((0, 1), dtype=np.float32), np.zeros((0, 1), dtype=np.int64))
+    if not exact:  # the wider search only for the rows that need it
+        index.hnsw.efSearch = max(64, 2 * k_deep)
     return found, index.search(np.ascontiguousarray(vectors[rows]), k_deep)
 
 
