@@ -19,7 +19,7 @@ def test_help_explains_every_option():
     out = contra("analyze", "--help")
     assert out.returncode == 0
     for option in ("--out", "--threshold", "--top-k", "--min-similarity", "--nli-model", "--embedding-model",
-                   "--store", "--strict", "--backend", "--since", "--until", "--aliases"):
+                   "--store", "--strict", "--backend", "--since", "--until", "--aliases", "--negative-neighbours"):
         assert option in out.stdout
     top = contra("--help")
     assert top.returncode == 0
@@ -34,6 +34,7 @@ def test_help_explains_every_option():
         (["analyze", "data/seed", "--threshold", "1.7"], "must be between 0 and 1"),
         (["analyze", "data/seed", "--threshold", "high"], "not a number"),
         (["analyze", "data/seed", "--top-k", "0"], "must be at least 1"),
+        (["analyze", "data/seed", "--negative-neighbours", "-1"], "must be at least 0"),
         (["analyze", "data/seed", "--backend", "spark"], "invalid choice"),
         (["analyze"], "required"),
         (["export", "--store", "/no/such/store", "--out", "x"], "no store at /no/such/store"),
@@ -55,12 +56,15 @@ def test_user_errors_are_one_line(args, message):
 def test_precision_and_runtime_options_reach_the_config():
     """--nli-fast, --nli-bf16-runtime and --embedding-precision set the Config the pipeline runs with."""
     from engine.cli import _config_from, build_parser
+    from engine.config import Config
 
     args = build_parser().parse_args(["analyze", "data/seed", "--nli-fast", "bf16", "--nli-bf16-runtime", "torch",
                                       "--embedding-precision", "fp32"])
     config = _config_from(args)
     assert (config.nli_fast, config.nli_bf16_runtime, config.embedding_precision) == ("bf16", "torch", "fp32")
     assert _config_from(build_parser().parse_args(["analyze", "data/seed"])).nli_bf16_runtime == "auto"
+    blocking = _config_from(build_parser().parse_args(["analyze", "data/seed", "--negative-neighbours", "0"]))
+    assert blocking.negative_neighbours == 0 and Config().negative_neighbours > 0
 
 
 def test_a_denial_is_shown_with_its_cue(tmp_path):
