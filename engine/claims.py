@@ -41,7 +41,7 @@ from engine.schema import CLAIMS, conform
 #: what this extractor makes of a text, as a number: bump it with any change that alters extracted claims
 #: (tests/test_claims.py checks a snapshot against it). A store built by another version re-extracts its
 #: documents before it adds new ones (engine.store), so old and new claims never mix.
-VERSION = "16.1"
+VERSION = "16.2"
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 
@@ -143,9 +143,45 @@ def load_nlp(name: str):
     try:
         import spacy
 
-        return spacy.load(name)
+        nlp = spacy.load(name)
+        _register_title_component()
     except (OSError, ImportError) as error:
         raise ModelError(f"spaCy model {name!r} cannot be loaded ({str(error).splitlines()[0][:120]})") from None
+    # spaCy's English tokenizer knows "Mr." and "Gen." but splits "Sgt." / "Capt." / "Lt." into a word and a full
+    # stop, where its parser then ends the sentence: "... with police spokesman Sgt. | Michael Woody saying ..."
+    for title in load().titles:
+        if title.endswith(".") and len(title) > 2:
+            for form in (title.capitalize(), title.upper()):
+                if len(nlp.tokenizer(form)) > 1:
+                    nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+    if "parser" in nlp.pipe_names and TITLE_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(TITLE_COMPONENT, before="parser")
+    return nlp
+
+
+TITLE_COMPONENT = "contra_title_keeps_name"
+
+
+def _title_keeps_name(doc):
+    """A name after a title abbreviation is not a new sentence ("... 12 fighters. Capt. | Jeff Davis said ...":
+    the parser splits there even when "Capt." is one token); spaCy's parser keeps boundaries set before it."""
+    titles = _abbreviated_titles()
+    for tok in doc[:-1]:
+        if tok.lower_ in titles and doc[tok.i + 1].is_title:
+            doc[tok.i + 1].is_sent_start = False
+    return doc
+
+
+@lru_cache(maxsize=1)
+def _abbreviated_titles() -> frozenset[str]:
+    return frozenset(t for t in load().titles if t.endswith("."))
+
+
+def _register_title_component() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(TITLE_COMPONENT):
+        Language.component(TITLE_COMPONENT, func=_title_keeps_name)
 
 
 # ------------------------------------------------------------------ blocks of text
@@ -1488,6 +1524,10 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
             if any(cs - s_start <= 2 and _is_quotation(text, {"content_start": cs, "content_end": ce})
                    for _, _, (cs, ce) in kept):
                 continue  # '"The talks failed," he said.': the speaker's quotation, too short to score, not the outlet's
+            if any(doc[frame.cue_i].dep_ == "ROOT" and frame.speaker is not None and _clause(doc, frame.content)
+                   and sum(not t.is_punct for t in doc[slice(*frame.content)]) < config.min_claim_words
+                   for frame, _, _ in kept):
+                continue  # "She said this is wrong.": a reported clause too short to score is still not the outlet's
             if any(rows and r["content_start"] <= s_start < r["content_end"] for r in rows[-3:]):
                 continue  # inside an earlier claim's multi-sentence quotation
             row = _unattributed(doc_id, text, doc, sent, block_start, s_start, s_end, source, published, config,
@@ -1685,6 +1725,21 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+def _clause(doc, span: tuple[int, int], named: bool = False) -> bool:
+    """Whether a token span holds a verb with its subject (a proposition, not a phrase); `named`: a noun subject."""
+    subjects = ("NOUN", "PROPN") if named else ("NOUN", "PROPN", "PRON", "DET")
+    return any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in subjects
+                                                  and span[0] <= c.i < span[1] for c in t.children)
+               for t in doc[span[0]:span[1]])
+
+
+def _short_clause(doc, span: tuple[int, int]) -> bool:
+    """A three-word content that is still a whole proposition about something named: a verb with a noun subject
+    ("Davis said the raid failed", "the talks collapsed"). Shorter than min_claim_words, it would otherwise be
+    dropped and its sentence read as the outlet's own claim."""
+    return sum(not t.is_punct for t in doc[span[0]:span[1]]) == 3 and _clause(doc, span, named=True)
+
+
 def _truncate(start: int, end: int, config: Config) -> tuple[int, bool]:
     if end - start > config.max_sentence_chars:
         return start + config.max_sentence_chars, True
@@ -1719,7 +1774,7 @@ def _row(doc_id, text, doc, sent, block_start, s_start, s_end, cs, ce, frame, sp
          aliases, emitted, keep_questions: bool = False) -> dict | None:
     content = text[cs:ce]
     cue_tok = doc[frame.cue_i]
-    if _words(content) < config.min_claim_words or not keep_questions and (
+    if _words(content) < config.min_claim_words and not _short_clause(doc, frame.content) or not keep_questions and (
             _question(content) or _embedded_question(content, cue_tok.lemma_)):
         return None
     start, end = min(s_start, cs), max(s_end, ce)

@@ -273,11 +273,35 @@ def _claims_of(text: str) -> pl.DataFrame:
 
 
 def test_a_quotation_too_short_to_score_is_not_the_outlets_claim():
-    """'"The talks failed," he said.': the content is under min_claim_words, so there is no claim; the sentence is
-    not the outlet's either (before, it became an unattributed claim with the frame inside)."""
-    table = claims.extract(documents({"t": '"The talks failed," he said. Officials met again in Geneva on Monday.'},
+    """'"Not now," he said.': the content is under min_claim_words, so there is no claim; the sentence is not the
+    outlet's either (before, it became an unattributed claim with the frame inside). Nor is 'She said this was
+    wrong.', a reported clause too short to score."""
+    table = claims.extract(documents({"t": '"Not now, ever," he said. She said this was wrong. '
+                                           'Officials met again in Geneva on Monday.'},
                                      source="Reuters"), Config(show_progress=False))
     assert table["content"].to_list() == ["Officials met again in Geneva on Monday"]
+
+
+def test_three_words_with_a_named_subject_are_a_claim():
+    """'"The talks failed," he said.' / 'Capt. Jeff Davis said the raid failed.': three words, but a whole
+    proposition about something named; below min_claim_words it was dropped and, unquoted, its sentence became
+    the outlet's claim with the speaker inside."""
+    table = claims.extract(documents({"t": '"The talks failed," Lavrov said. The strike killed 12 fighters. '
+                                           'Capt. Jeff Davis said the raid failed.'}, source="Reuters"),
+                           Config(show_progress=False))
+    assert one(table, "The talks failed")["speaker"] == "Lavrov"
+    assert one(table, "the raid failed")["speaker"] == "Capt. Jeff Davis"
+    assert not table.filter(pl.col("content").str.contains("said")).height
+
+
+def test_a_title_abbreviation_does_not_end_the_sentence():
+    """spaCy's tokenizer splits "Sgt." (not "Mr.") and its parser then ends the sentence there: the speaker was
+    cut off from their claim ("... spokesman Sgt." | "Michael Woody saying that ...")."""
+    text = ("The Detroit Free Press have confirmed that the Batmobile is safe with Detroit police spokesman "
+            "Sgt. Michael Woody saying that police had reached out to the producers of the movie.")
+    table = claims.extract(documents({"t": text}), Config(show_progress=False))
+    assert one(table, "police had reached out to the producers", cue="saying")["speaker"].endswith("Sgt. Michael Woody")
+    assert table.filter(pl.col("content").str.ends_with("Sgt")).height == 0
 
 
 def test_interrupted_quotation_is_one_claim_without_its_frame():
