@@ -41,7 +41,7 @@ from engine.schema import CLAIMS, conform
 #: what this extractor makes of a text, as a number: bump it with any change that alters extracted claims
 #: (tests/test_claims.py checks a snapshot against it). A store built by another version re-extracts its
 #: documents before it adds new ones (engine.store), so old and new claims never mix.
-VERSION = "16.2"
+VERSION = "16.3"
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 
@@ -456,11 +456,17 @@ _FALSITY = {"false", "untrue", "baseless", "fake", "inaccurate", "wrong", "nonse
             "fiction", "bogus", "erroneous"}
 
 
+#: "so" before these is an adverb ("so far", "so many"), not the conjunction _trim drops
+_SO_DEGREE = {"far", "much", "many", "long", "few", "little", "often", "too", "badly", "quickly", "soon"}
+
+
 def _trim(doc, i: int, j: int) -> tuple[int, int]:
     """Drop punctuation, quotes, conjunctions and 'that' at the ends of a token span."""
     while i < j and (doc[i].is_punct or doc[i].is_space or doc[i].lower_ in _TRIM_LEFT or doc[i].text in _QUOTES):
         if doc[i].lower_ == "that" and doc[i].dep_ != "mark":
             break  # "that could be achieved ...": the pronoun is the proposition's subject
+        if doc[i].lower_ == "so" and i + 1 < j and doc[i + 1].lower_ in _SO_DEGREE:
+            break  # "So far, police have not confirmed it": an adverb of the proposition, not a conjunction
         if doc[i].lower_ == "as":
             if i + 2 < j and doc[i + 1].lower_ in _FALSITY:
                 i += 2  # "rejected as false a posting that said X": the verdict is the cue's, the posting the content

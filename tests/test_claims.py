@@ -294,6 +294,15 @@ def test_three_words_with_a_named_subject_are_a_claim():
     assert not table.filter(pl.col("content").str.contains("said")).height
 
 
+def test_so_far_is_part_of_the_proposition():
+    """'So far, police have not confirmed the theft': "so" before "far" is an adverb, not a conjunction to trim
+    (the claim read "far, police have not confirmed the theft"); "so" as a conjunction still goes."""
+    table = claims.extract(documents({"t": "Police said so far they had found nothing at the scene. "
+                                           "He said so the talks would go on next week."}), Config(show_progress=False))
+    assert one(table, "they had found nothing", speaker="Police")["content"].startswith("so far they")
+    assert one(table, "the talks would go on", speaker="He")["content"].startswith("the talks")
+
+
 def test_a_title_abbreviation_does_not_end_the_sentence():
     """spaCy's tokenizer splits "Sgt." (not "Mr.") and its parser then ends the sentence there: the speaker was
     cut off from their claim ("... spokesman Sgt." | "Michael Woody saying that ...")."""
