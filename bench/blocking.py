@@ -165,7 +165,7 @@ def with_sides(pairs: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
 def measure(config: Config | None = None) -> dict:
     """Blocking figures on the cached sample (no NLI runs)."""
     from engine import candidates
-    from engine.contradictions import hedged, reported
+    from engine.contradictions import hedging, reported
     from engine.nli.views import denials
 
     config = config or Config(show_progress=False)
@@ -194,7 +194,7 @@ def measure(config: Config | None = None) -> dict:
         return (sum(w for p, w in zip(pairs, weights) if p in blocked) / total if pairs else None), total
 
     recall_score_only, total_score_only = recall(exhaustive.filter(pl.col("score") >= config.nli_threshold))
-    exhaustive = exhaustive.filter(reported(config, hedged()))
+    exhaustive = exhaustive.filter(reported(config, hedging()))
     recall_decided, total = recall(exhaustive)
     hits = [tuple(sorted(p)) for p in exhaustive.select("claim_a", "claim_b").iter_rows()]
     similar = [p for p, sim in zip(hits, exhaustive["similarity"].to_list()) if sim >= SIMILAR]

@@ -41,13 +41,13 @@ RELATED = ROOT / "data" / "nli" / "flagged" / "pairs.jsonl"
 
 def decided(claims: pl.DataFrame, pairs: pl.DataFrame, config) -> pl.DataFrame:
     """`pairs` (claim_a, claim_b, similarity) scored by the engine, with `flag`: the engine would report it."""
-    from engine.contradictions import hedged, reported
+    from engine.contradictions import hedging, reported
     from engine.nli.score import score_pairs
 
     pairs = with_sides(pairs, claims)
     scored = score_pairs(claims, pairs.select("claim_a", "claim_b", "similarity", "shared_entities"), config)
     scored = scored.join(pairs.select("claim_a", "claim_b", "content_a", "content_b"), on=["claim_a", "claim_b"])
-    return scored.with_columns(flag=reported(config, hedged()))
+    return scored.with_columns(flag=reported(config, hedging()))
 
 
 def measure(model: str | None = None, n: int = 8000, seed: int = 13) -> dict:

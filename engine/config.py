@@ -98,6 +98,11 @@ class Config:
     #: was a real contradiction for either annotator (data/wild_pairs/); 23 of them score >= 0.9.
     #: nli_threshold (or less) turns the rule off
     nli_hedged_threshold: float = 0.9
+    #: report a pair where *both* claims hedge (at nli_hedged_threshold)? Two possibilities ("it is unclear whether
+    #: Mosul has the means ..." / "it remains unclear whether Mosul officials would have the means ...") assert no
+    #: fact to contradict: of such pairs among the annotators' labelled corpus pairs (data/wild_pairs/: 7,
+    #: data/nli/flagged/: 42) none is real, and the news set has none
+    nli_report_both_hedged: bool = False
     #: how the two directions are combined: "mean" or "max" or "min"
     nli_combine: str = "mean"
     #: score b→a only when a→b gives contradiction >= this: a pair far below it would need an implausible

@@ -53,22 +53,31 @@ HEDGE = (r"(?i)^\W*(?:if|whether|should)\b|\b(?:might|could|possibly|perhaps|may
 
 def hedged(content_a: str = "content_a", content_b: str = "content_b") -> pl.Expr:
     """Either claim of the pair hedges (HEDGE), from its content columns."""
-    return (pl.col(content_a).fill_null("").str.contains(HEDGE)
-            | pl.col(content_b).fill_null("").str.contains(HEDGE))
+    return hedging(content_a, content_b) > 0
+
+
+def hedging(content_a: str = "content_a", content_b: str = "content_b") -> pl.Expr:
+    """How many claims of the pair hedge (0, 1 or 2), from its content columns: what `reported` decides on."""
+    return (pl.col(content_a).fill_null("").str.contains(HEDGE).cast(pl.Int8)
+            + pl.col(content_b).fill_null("").str.contains(HEDGE).cast(pl.Int8))
 
 
 def required_score(config: Config, hedge: pl.Expr | None = None) -> pl.Expr:
     """The score a scored pair must reach to be reported: nli_threshold, or nli_unrelated_threshold (when
     higher) if the two claims are neither similar (cosine < related_similarity) nor share a named entity.
     Unknown similarity counts as related (the stricter bar needs evidence that the pair is unrelated).
-    `hedge` (a boolean expression, e.g. `hedged()` where the contents are joined): pairs where it holds need
-    at least nli_hedged_threshold."""
+    `hedge` (`hedging()` where the contents are joined: how many claims hedge; a boolean expression counts as
+    one): pairs with a hedging claim need at least nli_hedged_threshold, and pairs where both hedge are not
+    reported unless config.nli_report_both_hedged."""
     related = ((pl.col("similarity").fill_null(1.0) >= config.related_similarity)
                | (pl.col("shared_entities").list.len().fill_null(0) > 0))
     unrelated = max(config.nli_threshold, config.nli_unrelated_threshold)
     bar = pl.when(related).then(pl.lit(config.nli_threshold)).otherwise(pl.lit(unrelated))
     if hedge is not None:
-        bar = pl.when(hedge).then(pl.max_horizontal(bar, pl.lit(config.nli_hedged_threshold))).otherwise(bar)
+        level = hedge.cast(pl.Int8)
+        bar = pl.when(level >= 1).then(pl.max_horizontal(bar, pl.lit(config.nli_hedged_threshold))).otherwise(bar)
+        if not config.nli_report_both_hedged:
+            bar = pl.when(level >= 2).then(pl.lit(float("inf"))).otherwise(bar)
     return bar
 
 
@@ -94,7 +103,7 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
     for suffix in ("a", "b"):
         renamed = side.rename({c: f"{_SIDE_COLUMNS.get(c, c)}_{suffix}" for c in side.columns if c != "claim_id"})
         hits = hits.join(renamed.rename({"claim_id": f"claim_{suffix}"}), on=f"claim_{suffix}", how="left")
-    hits = hits.filter(reported(config, hedged()))  # now that the contents are here: the bar for hedged claims
+    hits = hits.filter(reported(config, hedging()))  # now that the contents are here: the bar for hedged claims
     if hits.height == 0:
         return empty(CONTRADICTIONS)
 

@@ -175,6 +175,22 @@ def test_hedged_claims_need_the_higher_bar():
     assert explained["threshold"] == 0.9 and "hedges" in explained["why"]
 
 
+def test_two_hedged_claims_are_not_reported():
+    """'the bridge may be open' / 'the bridge may never have been open': two possibilities assert no fact to
+    contradict (none of the 49 such pairs annotators labelled in data/wild_pairs/ and data/nli/flagged/ is real),
+    so the pair is not reported at any score unless nli_report_both_hedged; one hedging side still only needs
+    nli_hedged_threshold."""
+    documents, claims, actors, scored = _tables()
+    both = claims.with_columns(content=pl.when(pl.col("claim_id") == "c2").then(pl.lit("the bridge may never have been open"))
+                               .when(pl.col("claim_id") == "c1").then(pl.lit("it is unclear whether the bridge is open"))
+                               .otherwise(pl.col("content")))
+    assert contradictions.select(scored, both, Config(nli_hedged_threshold=0.5))["score"].to_list() == [0.72, 0.66]
+    kept = contradictions.select(scored, both, Config(nli_hedged_threshold=0.5, nli_report_both_hedged=True))
+    assert kept["score"].to_list() == [0.91, 0.72, 0.66]
+    frame = pl.DataFrame({"content_a": ["X may go", "X may go", "X went"], "content_b": ["X could stay", "X stayed", "X stayed"]})
+    assert frame.select(contradictions.hedging())[:, 0].to_list() == [2, 1, 0]
+
+
 def test_timeline_orders_by_date():
     line = _analysis().timeline()
     assert line["date"].to_list() == ["2016-06-01", "2016-06-01", "2016-06-02"]

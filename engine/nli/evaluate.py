@@ -73,12 +73,12 @@ def engine_decision(scores, premises, hypotheses) -> np.ndarray:
     import polars as pl
 
     from engine.config import Config
-    from engine.contradictions import hedged, reported
+    from engine.contradictions import hedging, reported
 
     frame = pl.DataFrame({"score": np.asarray(scores, dtype=np.float64), "premise": list(premises),
                           "hypothesis": list(hypotheses)}).with_columns(
         similarity=pl.lit(None, dtype=pl.Float64), shared_entities=pl.lit(None, dtype=pl.List(pl.Utf8)))
-    return frame.select(reported(Config(), hedged("premise", "hypothesis")))[:, 0].to_numpy()
+    return frame.select(reported(Config(), hedging("premise", "hypothesis")))[:, 0].to_numpy()
 
 
 def three_way(model, frame, batch_size) -> dict:
