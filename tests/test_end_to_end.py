@@ -104,7 +104,7 @@ def test_offsets_point_into_the_document(seed):
 
 def test_explain_graph_and_accounting(seed, tmp_path):
     everything = engine.analyze(str(SEED), show_progress=False, nli_threshold=0.0, nli_unrelated_threshold=0.0,
-                                nli_hedged_threshold=0.0)
+                                nli_hedged_threshold=0.0, nli_report_both_hedged=True)
     assert everything.contradictions.height == everything.scored.height
     i = next(i for i, r in enumerate(everything.contradictions.iter_rows(named=True))
              if {r["speaker_a"], r["speaker_b"]} == {"US defence officials", "Russia"}
