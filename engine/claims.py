@@ -41,7 +41,7 @@ from engine.schema import CLAIMS, conform
 #: what this extractor makes of a text, as a number: bump it with any change that alters extracted claims
 #: (tests/test_claims.py checks a snapshot against it). A store built by another version re-extracts its
 #: documents before it adds new ones (engine.store), so old and new claims never mix.
-VERSION = "16.3"
+VERSION = "16.4"
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 
@@ -1045,6 +1045,9 @@ def sentence_frames(sent, lex: Lexicon, min_words: int = 1, dropped: list | None
         subject = _subject(tok)
         if cue.role in ("belief", "intention") and (subject is None or subject.lower_ in _FIRST_SECOND):
             continue  # "I think", "you know", "we want": conversational, rarely a claim of its own
+        if (subject is not None and subject.lower_ in ("that", "this") and subject.i == tok.i - 1
+                and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","):
+            continue  # "That said, she also noted ...": a discourse marker, not "that" saying something
         if subject is not None and subject.lower_ in _FIRST_SECOND and any(
                 qs <= tok.i < qe for qs, qe in _quote_spans(sent)):
             continue  # "I said ..." inside somebody's quotation: part of that quotation
@@ -1465,6 +1468,7 @@ def document_claims(doc_id: str, text: str, source: str | None, published: str |
                     frames = []  # `"X," he said. "They don't want Y."`: the frames belong to the quotation
             if s_start < covered_until:  # inside a quotation already attributed over several sentences
                 frames = [f for f in frames if block_start + doc[f.cue_i].idx >= covered_until]
+            frames = [f for f in frames if not _echo(f, frames, found, doc)]
             for frame in frames:
                 if frame.speaker is None:
                     continue
@@ -1576,6 +1580,21 @@ _HEADLINE_SOURCES = {"poll", "polls", "report", "reports", "study", "survey", "s
 #: a first line "Lewandowski: FBI director acted as 'judge and jury' on Clinton." is a headline even when written
 #: as a sentence
 _COLON_TITLE = re.compile(r"[^:\n]{2,60}: \S[^\n]{8,160}$")
+
+
+def _echo(frame: Frame, frames: list[Frame], found: list[Frame], doc) -> bool:
+    """A trailing '..., he said.' after 'X said that ...' in the same sentence: the pronoun frame repeats the
+    attribution the named frame inside its content already made (its content would be the whole sentence, the
+    named frame in it, and 'he' could resolve to someone else)."""
+    if frame.speaker is None or frame.role != "speech" or doc[frame.head].lower_ not in _PRONOUNS_SPEAKING:
+        return False
+    index = next((k for k, f in enumerate(found) if f is frame), None)
+    return any(inner.nested_in == index and inner.role == "speech" and inner.speaker is not None
+               and inner.cue_i < frame.cue_i and doc[inner.head].pos_ in ("PROPN", "NOUN")
+               for inner in frames)
+
+
+_PRONOUNS_SPEAKING = {"he", "she", "they", "it", "we", "i"}
 
 
 def _reports_inner(outer: Frame, inner: Frame, doc) -> bool:

@@ -303,6 +303,22 @@ def test_so_far_is_part_of_the_proposition():
     assert one(table, "the talks would go on", speaker="He")["content"].startswith("the talks")
 
 
+def test_a_trailing_he_said_repeats_the_named_frame():
+    """'Cruz spokesman Rick Tyler said that ... "guiding principles ...," he said.' (PolNeAR text): the trailing
+    'he said' repeats the attribution; it was a second claim whose content held the whole sentence, Tyler's frame
+    in it, with 'he' resolved to Cruz. And 'That said, ...' is a discourse marker, not "That" saying something."""
+    table = claims.extract(documents({"t": 'Cruz spoke in Iowa on Monday. Cruz spokesman Rick Tyler said that the '
+                                           'campaign will highlight contrasts between Cruz and Trump to show that Cruz '
+                                           'has "guiding principles to make critical decisions," he said. '
+                                           'That said, the minister insisted the talks would go on.'}),
+                           Config(show_progress=False, include_unattributed=False))
+    rows = table.filter(pl.col("content").str.contains("highlight contrasts"))
+    assert rows["speaker"].to_list() == ["Cruz spokesman Rick Tyler"]
+    assert not rows["content"][0].startswith("Cruz spokesman")
+    assert one(table, "the talks would go on")["speaker"] == "the minister"
+    assert "That" not in table["speaker"].to_list()
+
+
 def test_a_title_abbreviation_does_not_end_the_sentence():
     """spaCy's tokenizer splits "Sgt." (not "Mr.") and its parser then ends the sentence there: the speaker was
     cut off from their claim ("... spokesman Sgt." | "Michael Woody saying that ...")."""
