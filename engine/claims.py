@@ -149,11 +149,10 @@ def load_nlp(name: str):
         raise ModelError(f"spaCy model {name!r} cannot be loaded ({str(error).splitlines()[0][:120]})") from None
     # spaCy's English tokenizer knows "Mr." and "Gen." but splits "Sgt." / "Capt." / "Lt." into a word and a full
     # stop, where its parser then ends the sentence: "... with police spokesman Sgt. | Michael Woody saying ..."
-    for title in load().titles:
-        if title.endswith(".") and len(title) > 2:
-            for form in (title.capitalize(), title.upper()):
-                if len(nlp.tokenizer(form)) > 1:
-                    nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+    for title in _abbreviated_titles():
+        for form in (title.capitalize(), title.upper()):
+            if len(nlp.tokenizer(form)) > 1:
+                nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     if "parser" in nlp.pipe_names and TITLE_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(TITLE_COMPONENT, before="parser")
     return nlp
@@ -174,7 +173,8 @@ def _title_keeps_name(doc):
 
 @lru_cache(maxsize=1)
 def _abbreviated_titles() -> frozenset[str]:
-    return frozenset(t for t in load().titles if t.endswith("."))
+    """Titles written with a full stop ("sgt.", "mr."), from data/lexicon/titles.csv."""
+    return frozenset(t for t in load().titles if t.endswith(".") and len(t) > 2)
 
 
 def _register_title_component() -> None:
@@ -456,6 +456,11 @@ _FALSITY = {"false", "untrue", "baseless", "fake", "inaccurate", "wrong", "nonse
             "fiction", "bogus", "erroneous"}
 
 
+def _verdict_at(doc, i: int, j: int) -> bool:
+    """Whether the span [i, j) opens with a denial's verdict, "as false" / "as baseless", and goes on after it."""
+    return i + 2 < j and doc[i].lower_ == "as" and doc[i + 1].lower_ in _FALSITY
+
+
 #: "so" before these is an adverb ("so far", "so many"), not the conjunction _trim drops
 _SO_DEGREE = {"far", "much", "many", "long", "few", "little", "often", "too", "badly", "quickly", "soon"}
 
@@ -468,7 +473,7 @@ def _trim(doc, i: int, j: int) -> tuple[int, int]:
         if doc[i].lower_ == "so" and i + 1 < j and doc[i + 1].lower_ in _SO_DEGREE:
             break  # "So far, police have not confirmed it": an adverb of the proposition, not a conjunction
         if doc[i].lower_ == "as":
-            if i + 2 < j and doc[i + 1].lower_ in _FALSITY:
+            if _verdict_at(doc, i, j):
                 i += 2  # "rejected as false a posting that said X": the verdict is the cue's, the posting the content
                 continue
             if doc[i].dep_ not in ("mark", "cc"):
@@ -517,7 +522,7 @@ def _speaker_span(head) -> tuple[int, int]:
     doc = head.doc
     while i < j - 1 and (doc[i].is_punct or doc[i].text in _QUOTES):
         i += 1
-    if i + 2 < j and doc[i].lower_ == "as" and doc[i + 1].lower_ in _FALSITY:
+    if _verdict_at(doc, i, j):
         i += 2  # "rejected as false a posting that said X": the verdict is the rejecting cue's, not the speaker's
     while j > i + 1 and (doc[j - 1].is_punct or doc[j - 1].text in _QUOTES) and doc[j - 1].text != ".":
         j -= 1
