@@ -21,6 +21,8 @@ class Analysis:
     scored: pl.DataFrame
     contradictions: pl.DataFrame
     config: Config = field(default_factory=Config)
+    #: set by filter(): what the view keeps and leaves out (None for a whole run)
+    view: str | None = None
 
     # ------------------------------------------------------------------ views
     @cached_property
@@ -54,8 +56,11 @@ class Analysis:
     def summary(self) -> str:
         from engine.ingest import summary_line
 
+        # a filtered view is not a run: its documents were not "received", and its skips are the run's
+        head = (f"view {self.view}: documents: {self.documents.height}" if self.view
+                else summary_line(self.documents, self.skipped))
         return (
-            f"{summary_line(self.documents, self.skipped)}; claims: {self.claims.height}; "
+            f"{head}; claims: {self.claims.height}; "
             f"pairs scored: {self.pairs_scored} of {self.pairs_possible} possible; "
             f"contradictions: {self.contradictions.height}"
         )

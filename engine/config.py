@@ -17,6 +17,19 @@ DATA_DIR = ROOT_DIR / "data"
 MODELS_DIR = ROOT_DIR / "models"
 
 
+#: options that are probabilities or cosine similarities: 0 to 1
+_UNIT_INTERVAL = ("duplicate_similarity", "min_similarity", "neighbour_similarity", "nli_threshold",
+                  "nli_unrelated_threshold", "related_similarity", "nli_hedged_threshold", "nli_reverse_min",
+                  "nli_exact_margin")
+#: counts and sizes that must be at least 1 (the other integer options at least 0)
+_AT_LEAST_ONE = ("max_document_bytes", "min_claim_words", "max_sentence_chars", "embedding_batch_size", "top_k",
+                 "nli_batch_size", "nli_max_length", "threads")
+#: options with a fixed set of values
+CHOICES = {"embedding_precision": ("auto", "bf16", "fp32"), "nli_backend": ("auto", "torch", "onnx"),
+           "nli_combine": ("mean", "max", "min"), "nli_fast": ("auto", "bf16", "int8", "fp32"),
+           "nli_bf16_runtime": ("auto", "openvino", "torch"), "backend": ("local", "ray")}
+
+
 @dataclass(frozen=True)
 class Config:
     # --- ingest -----------------------------------------------------------
@@ -150,6 +163,13 @@ class Config:
     strict: bool = False
     seed: int = 13
 
+    def __post_init__(self):
+        # checked here, not where a stage reads the option: a wrong value must fail before a long run, not after it
+        for problem in _problems(self):
+            from engine.errors import ConfigError
+
+            raise ConfigError(problem)
+
     def replace(self, **changes) -> "Config":
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
@@ -160,3 +180,26 @@ class Config:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+def _problems(config: Config):
+    """One message per option whose value has the wrong type or lies out of its range."""
+    kinds = {"int": int, "float": float, "bool": bool, "str": str}
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        wanted = str(f.type).split(" | ")
+        if value is None and "None" in wanted:
+            continue
+        kind = kinds.get(wanted[0])
+        ok = (isinstance(value, bool) if kind is bool
+              else isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float
+              else isinstance(value, int) and not isinstance(value, bool) if kind is int
+              else kind is None or isinstance(value, kind))
+        if not ok:
+            yield f"{f.name} must be {'a number' if kind is float else f'of type {wanted[0]}'}, not {value!r}"
+        elif f.name in _UNIT_INTERVAL and not 0.0 <= value <= 1.0:
+            yield f"{f.name} must be between 0 and 1, not {value!r}"
+        elif kind is int and value < (1 if f.name in _AT_LEAST_ONE else 0):
+            yield f"{f.name} must be at least {1 if f.name in _AT_LEAST_ONE else 0}, not {value!r}"
+        elif f.name in CHOICES and value not in CHOICES[f.name]:
+            yield f"{f.name} must be one of {', '.join(CHOICES[f.name])}, not {value!r}"

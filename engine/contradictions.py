@@ -195,10 +195,10 @@ def timeline(found: pl.DataFrame) -> pl.DataFrame:
 def explain(analysis, i: int = 0) -> dict:
     """Everything behind contradiction `i`: both sides in full, scores both ways, shared entities, similarity."""
     found = analysis.contradictions
-    if not 0 <= i < found.height:
+    if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < found.height:
         from engine.errors import EngineError
 
-        raise EngineError(f"no contradiction #{i}: there are {found.height}")
+        raise EngineError(f"no contradiction #{i!r}: there are {found.height} (give a row number from 0)")
     row = found.row(i, named=True)
     # the same rule select() applied
     bar, hedge = found.slice(i, 1).select(required_score(analysis.config, hedged()), hedged()).row(0)
@@ -271,8 +271,44 @@ def _with_descendants(actor_ids, actors: pl.DataFrame) -> set:
     return wanted
 
 
+def _listed(value) -> list | None:
+    """A filter's list argument: one string is one item (not its characters)."""
+    if value is None or isinstance(value, (list, tuple, set, frozenset)):
+        return None if value is None else list(value)
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _iso_date(value, name: str) -> str | None:
+    """'YYYY-MM-DD' for a date, a datetime or such a string; one-line error for anything else ("yesterday")."""
+    import datetime as dt
+
+    from engine.errors import EngineError
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise EngineError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def filter_analysis(analysis, actors=None, min_score=None, since=None, until=None, text=None, doc_ids=None):
-    """A narrower Analysis. `actors` includes everyone who speaks for them (part-of descendants)."""
+    """A narrower Analysis. `actors` includes everyone who speaks for them (part-of descendants). Unknown actors,
+    unknown documents and dates that are not dates are one-line errors. The result's `view` says what the filter
+    left out (e.g. undated claims when `since` / `until` is given), so its summary does not pass for a run."""
+    from engine.errors import EngineError
+
+    actors, doc_ids = _listed(actors), _listed(doc_ids)
+    since, until = _iso_date(since, "since"), _iso_date(until, "until")
+    for name, asked, known in (("actor", actors, set(analysis.actors["actor_id"].to_list())),
+                               ("document", doc_ids, set(analysis.documents["doc_id"].to_list()))):
+        unknown = [a for a in asked or () if a not in known]
+        if unknown:
+            raise EngineError(f"unknown {name}(s): {', '.join(map(str, unknown))}")
     claims = analysis.claims
     found = analysis.contradictions
     wanted = _with_descendants(actors, analysis.actors) if actors else set()
@@ -283,9 +319,12 @@ def filter_analysis(analysis, actors=None, min_score=None, since=None, until=Non
     if doc_ids:
         found = found.filter(pl.col("doc_a").is_in(doc_ids) | pl.col("doc_b").is_in(doc_ids))
         claims = claims.filter(pl.col("doc_id").is_in(doc_ids))
+    undated = 0
     if since or until:
+        undated = claims.filter(pl.col("published").is_null()).height
         dated = claims.filter(
-            (pl.lit(since is None) | (pl.col("published") >= (since or "")))
+            pl.col("published").is_not_null()
+            & (pl.lit(since is None) | (pl.col("published") >= (since or "")))
             & (pl.lit(until is None) | (pl.col("published") <= (until or "9999")))
         )
         claims = dated
@@ -307,7 +346,18 @@ def filter_analysis(analysis, actors=None, min_score=None, since=None, until=Non
     documents = analysis.documents.filter(pl.col("doc_id").is_in(claims["doc_id"].unique().to_list()))
     used_actors = set(claims["actor"].drop_nulls().to_list())
     actor_table = analysis.actors.filter(pl.col("actor_id").is_in(_ancestors(used_actors, analysis.actors)))
-    return dataclasses.replace(analysis, documents=documents, claims=claims, actors=actor_table, contradictions=found)
+    # the pairs between the claims kept, so that "pairs scored" stays a part of the pairs possible
+    kept = claims["claim_id"].implode()
+    scored = analysis.scored.filter(pl.col("claim_a").is_in(kept) & pl.col("claim_b").is_in(kept))
+    candidates = analysis.candidates.filter(pl.col("claim_a").is_in(kept) & pl.col("claim_b").is_in(kept))
+    asked = [f"{k}={v}" for k, v in (("actors", actors), ("min_score", min_score), ("since", since),
+                                      ("until", until), ("text", text), ("doc_ids", doc_ids)) if v]
+    view = (f"filtered ({', '.join(asked) or 'no criteria'}) from {analysis.documents.height} documents and "
+            f"{analysis.claims.height} claims" + (f"; {undated} undated claims left out" if undated else ""))
+    if analysis.view:
+        view = f"{analysis.view}; then {view}"
+    return dataclasses.replace(analysis, documents=documents, claims=claims, actors=actor_table, candidates=candidates,
+                               scored=scored, contradictions=found, view=view)
 
 
 def _ancestors(actor_ids, actors: pl.DataFrame) -> set:

@@ -13,10 +13,10 @@ from functools import lru_cache
 import numpy as np
 
 from engine import bf16
-from engine.config import Config
+from engine.config import CHOICES, Config
 from engine.errors import ConfigError, ModelError
 
-PRECISIONS = ("auto", "bf16", "fp32")
+PRECISIONS = CHOICES["embedding_precision"]
 
 #: per-process cache: (model, text sha1) -> vector; claims repeat a lot across wire copies
 _VECTOR_CACHE: dict[tuple[str, str], np.ndarray] = {}

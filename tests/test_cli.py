@@ -1,6 +1,7 @@
 """The `contra` command: help, one-line errors with non-zero exits, never a traceback."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -35,6 +36,7 @@ def test_help_explains_every_option():
         (["analyze", "data/seed", "--threshold", "high"], "not a number"),
         (["analyze", "data/seed", "--top-k", "0"], "must be at least 1"),
         (["analyze", "data/seed", "--negative-neighbours", "-1"], "must be at least 0"),
+        (["demo", "--show", "-1"], "must be at least 0"),
         (["analyze", "data/seed", "--backend", "spark"], "invalid choice"),
         (["analyze"], "required"),
         (["export", "--store", "/no/such/store", "--out", "x"], "no store at /no/such/store"),
@@ -51,6 +53,26 @@ def test_user_errors_are_one_line(args, message):
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], out.stderr
     assert "documents:" not in out.stdout  # failed before the analysis, not after it
+
+
+def test_the_python_api_checks_options_as_the_cli_does():
+    """engine.analyze(..., option=value) builds a Config, which refuses a wrong type or range before any work."""
+    import engine
+    from engine.config import Config
+    from engine.errors import ConfigError
+
+    for options, message in ((dict(nli_threshold=1.5), "nli_threshold must be between 0 and 1, not 1.5"),
+                             (dict(nli_threshold=-1), "nli_threshold must be between 0 and 1"),
+                             (dict(nli_threshold="0.7"), "nli_threshold must be a number, not '0.7'"),
+                             (dict(top_k=-3), "top_k must be at least 1, not -3"),
+                             (dict(top_k=2.5), "top_k must be of type int, not 2.5"),
+                             (dict(negative_neighbours=-1), "negative_neighbours must be at least 0"),
+                             (dict(show_progress="no"), "show_progress must be of type bool"),
+                             (dict(nli_combine="avg"), "nli_combine must be one of mean, max, min, not 'avg'"),
+                             (dict(backend="spark"), "backend must be one of local, ray")):
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            engine.analyze("Russia said it had not carried out any strikes.", **options)
+    assert Config(nli_threshold=1, threads=None, aliases_path=None).nli_threshold == 1  # an int is a number
 
 
 def test_precision_and_runtime_options_reach_the_config():

@@ -1,6 +1,8 @@
 """Contradiction selection, kinds, disagreement summary, filters and the graph built from them."""
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 import polars as pl
 import pytest
@@ -218,6 +220,31 @@ def test_filters():
     assert a.filter(until="2016-06-01").contradictions.height == 2
     assert a.filter(text="SHELLED").contradictions["claim_b"].to_list() == ["c3"]
     assert a.filter(doc_ids=["d3"]).contradictions.height == 1
+
+
+def test_filters_check_their_arguments_and_say_they_are_a_view():
+    import datetime as dt
+
+    from engine.errors import EngineError
+
+    a = _analysis()
+    # one actor given as a string is that actor, not its letters; a date object is a date
+    assert a.filter(actors="Russia").contradictions.height == a.filter(actors=["Russia"]).contradictions.height == 2
+    assert a.filter(since=dt.date(2016, 6, 1)).contradictions["kind"].to_list() == ["correction"]
+    for bad, message in ((dict(actors=["Narnia"]), "unknown actor(s): Narnia"),
+                         (dict(doc_ids="d9"), "unknown document(s): d9"),
+                         (dict(since="yesterday"), "since: 'yesterday' is not a date"),
+                         (dict(until="2024-13-45"), "until: '2024-13-45' is not a date")):
+        with pytest.raises(EngineError, match=re.escape(message)):
+            a.filter(**bad)
+    view = a.filter(actors=["Russia"])
+    # the scored pairs follow the claims kept, so a view never scores more pairs than it has
+    assert view.pairs_scored <= view.pairs_possible
+    assert set(view.scored["claim_a"]) | set(view.scored["claim_b"]) <= set(view.claims["claim_id"])
+    assert view.summary().startswith("view filtered (actors=['Russia']) from ")
+    assert "received" not in view.summary() and "received" in a.summary()
+    with pytest.raises(EngineError, match="no contradiction #'a'"):
+        a.explain("a")
 
 
 def test_graph_schema():

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import bf16
-from engine.config import MODELS_DIR
+from engine.config import CHOICES, MODELS_DIR
 from engine.errors import ModelError
 from engine.quiet import model_io
 
@@ -39,9 +39,9 @@ REQUIRED_LABELS = ("contradiction", "entailment", "neutral")
 #: Runtime fuses (engine.nli.export_onnx)
 EXPORT_VERSION = 2
 #: the fast pass: "auto" = bf16 where the CPU has AMX-BF16, else int8 where an int8 graph exists, else fp32
-FAST_CHOICES = ("auto", "bf16", "int8", "fp32")
+FAST_CHOICES = CHOICES["nli_fast"]
 #: what runs the bf16 pass: "auto" = OpenVINO when importable, else torch
-BF16_RUNTIMES = ("auto", "openvino", "torch")
+BF16_RUNTIMES = CHOICES["nli_bf16_runtime"]
 
 _CACHE: dict[tuple, "NLIModel"] = {}
 #: the tokenizer outputs a cross-encoder may take, in the order the batches carry them
