@@ -103,7 +103,7 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
                    help="run embedding and NLI locally or as Ray tasks (needs the `ray` extra)")
     g.add_argument("--threads", type=_positive_int, help="CPU threads for the models (default: all cores)")
     g.add_argument("--strict", action="store_true", help="fail (exit 1) if any document is skipped")
-    g.add_argument("--show", type=int, default=10, metavar="N", help="contradictions to print (default 10)")
+    g.add_argument("--show", type=_non_negative_int, default=10, metavar="N", help="contradictions to print (default 10)")
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
@@ -208,16 +208,23 @@ def _run_analysis(args, sources) -> int:
 
     config = _config_from(args)
     _output_folder(args.out)
-    if getattr(args, "store", None):
-        analysis = engine.Store(args.store).add(sources, config=config)
+    store = engine.Store(args.store) if getattr(args, "store", None) else None
+    if store is not None:
+        analysis = store.add(sources, config=config)
     else:
         analysis = engine.analyze(sources, config=config)
     if args.since or args.until:
         analysis = analysis.filter(since=args.since, until=args.until)
     print(format_contradictions(analysis, args.show))
-    print(analysis.summary())
-    for row in analysis.skipped.iter_rows(named=True):
+    # with a store, the totals are the store's; this run's own count and skips come first
+    if store is not None:
+        print(store.run_summary())
+    print(("store: " if store is not None else "") + analysis.summary())
+    skips = store.last_skipped if store is not None else analysis.skipped
+    for row in skips.iter_rows(named=True):
         print(f"  skipped {row['origin']}: {row['reason']}" + (f" ({row['detail']})" if row["detail"] else ""))
+    if analysis.documents.height == 0 and not analysis.view:
+        print("no article was analysed: nothing readable in the input" + (" (see the skips above)" if skips.height else ""))
     if args.out:
         from engine.export import write_all
 
@@ -247,16 +254,18 @@ def main(argv=None) -> int:
                 raise EngineError(f"no such file or directory: {missing[0]}")
             return _run_analysis(args, args.paths)
         if args.command == "demo":
-            return _run_analysis(args, [str(DATA_DIR / "seed")])
+            # the article itself: the folder's README (its attribution) would be listed as an ignored file
+            return _run_analysis(args, [str(p) for p in sorted((DATA_DIR / "seed").glob("*.txt"))])
         if args.command == "export":
             import engine
 
             if not args.store.exists():
                 raise EngineError(f"no store at {args.store}")
+            analysis = engine.Store(args.store).analysis()  # a missing or broken store fails before --out is made
             _output_folder(args.out)
             from engine.export import write_all
 
-            written = write_all(engine.Store(args.store).analysis(), args.out)
+            written = write_all(analysis, args.out)
             print(f"wrote {len(written)} files to {args.out}/")
             return 0
     except EngineError as exc:

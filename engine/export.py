@@ -102,8 +102,12 @@ TABLES = ("documents", "claims", "actors", "contradictions", "skipped", "scored"
 
 def to_parquet(analysis, directory) -> dict[str, Path]:
     """One parquet file per table (plus disagreements) in `directory`; returns {table: path}."""
+    from engine.ingest import OUTPUT_MARKER
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    # so that a later run over a folder holding this one does not read our results back as articles
+    (directory / OUTPUT_MARKER).touch()
     written = {}
     for name in TABLES + ("disagreements",):
         frame: pl.DataFrame = getattr(analysis, name)

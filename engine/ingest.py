@@ -4,9 +4,13 @@
 Every input ends up in exactly one of the two tables: documents received = analysed + skipped.
 
 Sources (alone or in a list, mixed freely):
-  - a path (str or Path) to a file or a folder (recursive, sorted; hidden files/folders and
-    README/LICENSE-style files inside folders are ignored);
-  - raw text (a str that is not an existing path: multi-line, or with spaces and not path-like);
+  - a path (str or Path) to a file or a folder (recursive, sorted). Inside a folder some entries are not
+    read, and each is listed in `skipped` (reason "ignored") so nothing vanishes: hidden files and folders
+    (a folder is one line), README/LICENSE/NOTICE-style files (IGNORED_IN_FOLDERS; read when named
+    explicitly), links to folders, and the output folder of an earlier contra run (OUTPUT_MARKER or
+    OUTPUT_TABLES in it). A broken symbolic link is "unreadable"; a folder with no files at all is "empty";
+  - raw text: a str that is not a path (see `_is_path`: an existing path, or a one-line string that looks
+    like a path and not like prose). "" and whitespace are texts, skipped as "empty", never the current folder;
   - bytes (read like a file's contents);
   - a dict with `text` and optional `id`, `title`, `source`/`publisher`, `url`, `published`/`date`;
   - a polars (or pandas) DataFrame with such columns (`text` may also be called body/content/articleBody).
@@ -26,6 +30,9 @@ HTML site name, else a `Source:` header line, else the outlet named by a boilerp
 rules of the table: "X delivers independent coverage...", "© 2016 X", "X's newsletters"), else null
 (the folder name is NOT used: folders are rarely named after outlets). `published` = ISO date from
 metadata / HTML, else null.
+The text field must hold text: a table whose text column is numbers, dates or lists is skipped whole, a
+record whose text is not a string is skipped, and a text without a single letter ("1", "--") is "empty".
+An HTML page with no words outside scripts, menus and links (a navigation page) is "empty" too.
 `origin` = file path; `path:LINE` for JSONL/CSV records and for parts of a large text file (LINE is
 1-based, where the record/part starts); `path:N` (1-based) for parquet rows and items of a JSON list;
 `<text:i>`, `<bytes:i>`,
@@ -38,7 +45,10 @@ from tables, JSON and dicts are never split.
 Files over `config.max_document_bytes` are skipped as "too large" without being read.
 
 Skip reasons: empty | binary | undecodable | unsupported format | not English | too large | parse error
-| duplicate (same id, or same text up to whitespace, as an earlier document; the first one is kept).
+| duplicate (same id, or same text up to whitespace, as an earlier document; the first one is kept)
+| ignored (in a folder, deliberately not read: see above) | unreadable (a broken symbolic link, a folder
+that cannot be listed). No text field (JSONL/JSON records, CSV/parquet/DataFrame columns, dicts) is always
+"unsupported format" with a detail starting "missing text field: found ...".
 "not English": py3langid (offline, bundled model) is confident the text is in none of
 `config.languages` (empty tuple = no check); texts under LANGUAGE_MIN_LETTERS letters are kept.
 """
@@ -50,6 +60,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -85,9 +96,16 @@ PARQUET_EXT = {".parquet", ".pq"}
 SUPPORTED = sorted(TEXT_EXT - {""} | HTML_EXT | set(CSV_EXT) | JSONL_EXT | JSON_EXT | PARQUET_EXT)
 #: documentation files inside a corpus folder are not articles (still read when named explicitly)
 IGNORED_IN_FOLDERS = re.compile(r"^(readme|licen[cs]e|notice|copying|changelog|authors|contributing)(\.\w+)?$", re.I)
+#: a folder holding this file is the output of a contra run: walking the inputs skips it, so a rerun with
+#: --out inside the input folder does not read its own results back
+OUTPUT_MARKER = ".contra-output"
+#: ... as is a folder holding all these tables (.parquet or .csv): outputs written before the marker existed
+OUTPUT_TABLES = ("documents", "claims", "contradictions")
+#: a one-line str that is not an existing path but has this many plain words is prose, not a mistyped path
+PROSE_MIN_WORDS = 4
 
 REASONS = ("empty", "binary", "undecodable", "unsupported format", "not English", "too large",
-           "parse error", "duplicate")
+           "parse error", "duplicate", "ignored", "unreadable")
 
 # column / key names accepted for each field (compared lower-case, letters and digits only)
 FIELD_NAMES = {
@@ -187,7 +205,8 @@ def summary_line(documents: pl.DataFrame, skipped: pl.DataFrame) -> str:
 
 # ====================================================================== sources -> leaves
 def _leaves(sources, prefix: str = "") -> Iterator[tuple[str, object]]:
-    """Flatten sources into (label, leaf): leaf is a Path, str (text), bytes, dict or DataFrame."""
+    """Flatten sources into (label, leaf): leaf is a Path, str (text), bytes, dict, DataFrame, or the Skip of a
+    folder entry that is not read."""
     if isinstance(sources, (str, Path, bytes, bytearray, dict)) or _is_frame(sources):
         sources = [sources]
     elif isinstance(sources, pl.Series):
@@ -197,7 +216,7 @@ def _leaves(sources, prefix: str = "") -> Iterator[tuple[str, object]]:
     for i, source in enumerate(sources):
         label = f"{prefix}{i}"
         if isinstance(source, Path) or (isinstance(source, str) and _is_path(source)):
-            path = Path(source).expanduser()
+            path = _expand(source)
             if not path.exists():
                 raise InputError(f"no such file or directory: {source}")
             if path.is_dir():
@@ -216,34 +235,100 @@ def _leaves(sources, prefix: str = "") -> Iterator[tuple[str, object]]:
             )
 
 
-_PATH_LIKE = re.compile(r"(^[~./\\]|^[A-Za-z]:\\|\.(" + "|".join(e[1:] for e in SUPPORTED) + r")$)", re.I)
+# a root ("/x" but not "/ x", "~/", "~user/", "./", "../", "\\", "C:\\") or a supported extension at the end
+_PATH_START = re.compile(r"^(/(?!\s)|~[\w.-]*(/|\\|$)|\.{1,2}[/\\]|\\|[A-Za-z]:[/\\])")
+_PATH_END = re.compile(r"\.(" + "|".join(e[1:] for e in SUPPORTED) + r")$", re.I)
+# a word of prose: letters (apostrophes and hyphens inside), with quotes, brackets, ellipses and
+# punctuation around it; "gov.md" or "news/a" are not plain words
+_PLAIN_WORD = re.compile(r"^[\"'“‘(\[.…]*[^\W\d_]+(?:['’-][^\W\d_]+)*[\"'”’)\].,;:!?…]*$")
 
 
 def _is_path(text: str) -> bool:
-    """A str is a path when it exists, or when it is one line that looks like one (then it must exist)."""
-    if "\n" in text or len(text) > 4096:
+    """Whether a str names a file or folder (True) or is a text (False).
+
+    A str that exists on disk is a path. One that does not exist is still taken for a (mistyped) path, so
+    the user gets a one-line "no such file or directory" instead of a tiny document, when it is one line
+    that looks like a path and does not read like prose:
+      - looks like a path: no whitespace at all ("data", "notes.csv", "no/such/dir"), or it starts at a
+        root (/x, ~/, ./, ../, C:\\) or ends in a supported extension (.txt, .csv, ...);
+      - reads like prose: PROSE_MIN_WORDS or more plain words (see _PLAIN_WORD), as in
+        "...and the minister said the army had withdrawn." or "The statement was posted on gov.md".
+    An empty or whitespace-only str is a text (skipped as "empty"): Path("") would be the current folder.
+    """
+    if "\n" in text or len(text) > 4096 or not text.strip():
         return False
     try:
-        if Path(text).expanduser().exists():
+        if _expand(text).exists():
             return True
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # a NUL byte, a name too long: no file can have it
         return False
     stripped = text.strip()
-    if not stripped:
-        return False
-    return not any(ch.isspace() for ch in stripped) or bool(_PATH_LIKE.search(stripped))
+    if not any(ch.isspace() for ch in stripped):
+        return True
+    looks_like_path = bool(_PATH_START.match(stripped) or _PATH_END.search(stripped))
+    return looks_like_path and not _reads_like_prose(stripped)
 
 
-def _walk(folder: Path) -> list[Path]:
-    files = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in relative) or not path.is_file():
-            continue
-        if IGNORED_IN_FOLDERS.match(path.name):
-            continue
-        files.append(path)
-    return files
+def _expand(path) -> Path:
+    """`path` with ~ expanded; as given when ~user names nobody ("~50 people were killed" must not crash)."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        return Path(path)
+
+
+def _reads_like_prose(text: str) -> bool:
+    return sum(bool(_PLAIN_WORD.match(word)) for word in text.split()) >= PROSE_MIN_WORDS
+
+
+# ---------------------------------------------------------------------- folders
+def _walk(folder: Path) -> list[Path | Skip]:
+    """The files under `folder` (recursive, sorted by name at each level) and a Skip for every entry that
+    is not read, so a folder never loses a file silently; a folder with nothing in it is one "empty" Skip."""
+    entries = list(_walk_entries(folder))
+    return entries or [Skip(str(folder), "empty", "no files in the folder")]
+
+
+def _walk_entries(folder: Path) -> Iterator[Path | Skip]:
+    try:
+        children = sorted(folder.iterdir(), key=lambda child: child.name)
+    except OSError as err:
+        yield Skip(str(folder), "unreadable", f"cannot list the folder: {err.strerror or err}")
+        return
+    for path in children:
+        not_read = _not_read_because(path)
+        if not_read:
+            yield Skip(str(path), *not_read)
+        elif path.is_dir():
+            yield from _walk_entries(path)
+        else:
+            yield path
+
+
+def _not_read_because(path: Path) -> tuple[str, str] | None:
+    """(reason, detail) when a folder entry is not read, else None."""
+    if path.is_symlink() and not path.exists():
+        return "unreadable", f"broken symbolic link to {os.readlink(path)}"
+    if path.name.startswith("."):  # .git, .DS_Store, editor files: one line for a whole hidden folder
+        return "ignored", "hidden folder" if path.is_dir() else "hidden file"
+    if path.is_dir():
+        if path.is_symlink():  # not followed: a link can loop back or leave the corpus
+            return "ignored", "symbolic link to a folder, not followed: give the folder itself to read it"
+        if _is_contra_output(path):
+            files = sum(1 for inner in path.rglob("*") if inner.is_file())
+            return "ignored", f"contra output folder: results of an earlier run, {files} files"
+        return None
+    if not path.is_file():
+        return "unsupported format", "not a regular file"
+    if IGNORED_IN_FOLDERS.match(path.name):  # notice.txt may be an article: the skip line says how to read it
+        return "ignored", "documentation file (readme, licence, notice, changelog...): give the file itself to read it"
+    return None
+
+
+def _is_contra_output(folder: Path) -> bool:
+    if (folder / OUTPUT_MARKER).exists():
+        return True
+    return any(all((folder / f"{table}{ext}").is_file() for table in OUTPUT_TABLES) for ext in (".parquet", ".csv"))
 
 
 def _is_frame(obj) -> bool:
@@ -255,6 +340,9 @@ def _is_frame(obj) -> bool:
 
 # ====================================================================== leaves -> records
 def _read_leaf(label: str, leaf, config: Config) -> Iterator[Record | Skip]:
+    if isinstance(leaf, Skip):  # a folder entry that is not read
+        yield leaf
+        return
     try:
         if isinstance(leaf, Path):
             yield from _read_file(leaf, config)
@@ -439,6 +527,8 @@ def _read_large_text(path: Path, config: Config) -> Iterator[Record | Skip]:
 # ---------------------------------------------------------------------- HTML
 def _html_record(origin: str, html: str, given: dict | None = None) -> Record | Skip:
     """An HTML page -> Record; `given` metadata (from a table or dict) wins over the page's own."""
+    if not _has_words_outside_links(html):  # extractors return the menu ("Home News Sport") of such a page
+        return Skip(origin, "empty", "no article text in the HTML (only scripts, menus or links)")
     text, found = _html_text(html)
     meta = {k: v for k, v in (given or {}).items() if v not in (None, "")}
     for key, value in found.items():
@@ -487,6 +577,23 @@ def _is_html_fragment(text: str) -> bool:
 
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "aside", "form")
+# what is never article text, whatever the page layout (not header/footer/form: some sites wrap the whole
+# page, article included, in one of those)
+_NOT_PROSE_TAGS = ("head", "script", "style", "noscript", "template", "svg", "iframe", "nav", "a")
+
+
+def _has_words_outside_links(html: str) -> bool:
+    """Whether the page has any word outside scripts, the <head>, <nav> and links: a page of menus and
+    scripts has no article, so it is skipped rather than analysed as its link texts."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception:  # noqa: BLE001 - markup lxml cannot parse: leave the verdict to the extractors
+        return True
+    for element in tree.xpath("|".join(f"//{tag}" for tag in _NOT_PROSE_TAGS)):
+        element.drop_tree()  # keeps the text after the element ("<a>x</a> said y" keeps " said y")
+    return any(ch.isalpha() for ch in tree.text_content())
 
 
 def _html_fallback(html: str) -> tuple[str, str | None]:
@@ -526,20 +633,24 @@ def _field_map(columns: list[str]) -> dict[str, str]:
     return found
 
 
+def _missing_text(found) -> str:
+    """The one wording of a record or table without a text field (JSONL, JSON, CSV, parquet, dicts, frames)."""
+    names = ", ".join(map(str, list(found)[:20])) or "none"
+    return f"missing text field: found {names}; expected one of {', '.join(FIELD_NAMES['text'])}"
+
+
 def _from_mapping(origin: str, row: dict, mapping: dict[str, str]) -> Record | Skip:
     meta = {f: row.get(c) for f, c in mapping.items() if f != "text"}
     raw = row.get(mapping["text"])
-    if raw is None:
+    if raw is None or (isinstance(raw, float) and raw != raw):  # NaN: a gap in a pandas column
         return Skip(origin, "empty", "text is missing (null)")
     if isinstance(raw, (bytes, bytearray)):
         try:
             raw, _ = textio.decode(bytes(raw))
         except (textio.Binary, textio.Undecodable) as err:
             return Skip(origin, "binary" if isinstance(err, textio.Binary) else "undecodable", str(err))
-    elif not isinstance(raw, str):
-        if isinstance(raw, (dict, list, tuple)):
-            return Skip(origin, "parse error", f"text is a {type(raw).__name__}, not a string")
-        raw = str(raw)
+    elif not isinstance(raw, str):  # a number or a list is not an article ("1" used to become one)
+        return Skip(origin, "unsupported format", f"text field holds {type(raw).__name__} {str(raw)[:40]!r}, not text")
     if _looks_like_html(raw) or _is_html_fragment(raw):
         return _html_record(origin, raw, meta)
     text = textio.clean_text(raw)
@@ -551,8 +662,7 @@ def _from_mapping(origin: str, row: dict, mapping: dict[str, str]) -> Record | S
 def _dict_record(origin: str, item: dict) -> Record | Skip:
     mapping = _field_map(list(item.keys()))
     if "text" not in mapping:
-        keys = ", ".join(map(str, list(item)[:10])) or "none"
-        return Skip(origin, "unsupported format", f"missing text field (keys: {keys})")
+        return Skip(origin, "unsupported format", _missing_text(item.keys()))
     return _from_mapping(origin, item, mapping)
 
 
@@ -564,10 +674,19 @@ def _to_polars(frame) -> pl.DataFrame:
     return pl.from_pandas(frame)
 
 
+# column types that can hold article text (Object: pandas columns of mixed values, checked row by row)
+_TEXT_DTYPES = (pl.String, pl.Categorical, pl.Enum, pl.Binary, pl.Null, pl.Object)
+
+
 def _frame_records(frame: pl.DataFrame, origin_of, frame_origin: str) -> Iterator[Record | Skip]:
     mapping = _field_map(frame.columns)
     if "text" not in mapping:
-        yield Skip(frame_origin, "unsupported format", f"missing text column (columns: {', '.join(frame.columns[:20])})")
+        yield Skip(frame_origin, "unsupported format", _missing_text(frame.columns))
+        return
+    dtype = frame.schema[mapping["text"]]
+    if dtype.base_type() not in _TEXT_DTYPES:  # a column of numbers, dates or lists: no row is an article
+        yield Skip(frame_origin, "unsupported format",
+                   f"text field {mapping['text']!r} holds {dtype} values, not text: {frame.height:,} row(s)")
         return
     frame = frame.select(list(dict.fromkeys(mapping.values())))
     for row_number, row in enumerate(frame.iter_rows(named=True)):
@@ -612,7 +731,7 @@ def _json_item(where: str, item, what: str, mapping_cache: dict) -> Record | Ski
     keys = tuple(item.keys())
     mapping = mapping_cache.get(keys) or mapping_cache.setdefault(keys, _field_map(list(keys)))
     if "text" not in mapping:
-        return Skip(where, "parse error", f"{what}: missing text field (keys: {', '.join(map(str, keys[:10])) or 'none'})")
+        return Skip(where, "unsupported format", f"{what}: {_missing_text(keys)}")
     return _from_mapping(where, item, mapping)
 
 
@@ -665,7 +784,7 @@ def _read_csv(origin: str, text: str, delimiter: str) -> Iterator[Record | Skip]
         return
     mapping = _field_map(columns)
     if "text" not in mapping:
-        yield Skip(origin, "unsupported format", f"missing text column (columns: {', '.join(columns[:20])})")
+        yield Skip(origin, "unsupported format", _missing_text(columns))
         return
     width = len(columns)
     rows = 0
@@ -729,6 +848,8 @@ def _accept(record: Record, config: Config, seen: _Seen) -> dict | Skip:
     if not text.strip():
         detail = "only web boilerplate, no article text" if record.had_text else "no text"
         return Skip(record.origin, "empty", detail)
+    if not any(ch.isalpha() for ch in text):  # "1", "2" from a CSV column of numbers: no claim can be in it
+        return Skip(record.origin, "empty", f"no words, only digits or symbols: {text[:40]!r}")
     size = len(text.encode("utf-8"))
     if size > config.max_document_bytes:
         return Skip(record.origin, "too large", f"{size:,} bytes > max_document_bytes={config.max_document_bytes:,}")

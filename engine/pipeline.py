@@ -50,11 +50,13 @@ def prepare(config: Config) -> None:
 
 
 def check_skipped(skipped: pl.DataFrame, config: Config) -> None:
-    """Strict mode: any skipped document is an error (StrictModeError), named with the first one."""
-    if config.strict and skipped.height:
-        first = skipped.row(0, named=True)
+    """Strict mode: any skipped document is an error (StrictModeError), named with the first one. Files left out
+    on purpose (reason "ignored": a README, a hidden file, an earlier run's results in a folder) are not errors."""
+    problems = skipped.filter(pl.col("reason") != "ignored") if skipped.height else skipped
+    if config.strict and problems.height:
+        first = problems.row(0, named=True)
         raise StrictModeError(
-            f"{skipped.height} document(s) skipped (strict mode); first: {first['origin']}: {first['reason']}"
+            f"{problems.height} document(s) skipped (strict mode); first: {first['origin']}: {first['reason']}"
         )
 
 

@@ -19,7 +19,7 @@ DOCUMENTS = {
 
 SKIPPED = {
     "origin": pl.Utf8,  # file path (+ line/row) or "<text:i>"
-    "reason": pl.Utf8,  # empty | binary | undecodable | unsupported format | not English | too large | parse error | duplicate
+    "reason": pl.Utf8,  # empty | binary | undecodable | unsupported format | not English | too large | parse error | duplicate | ignored | unreadable
     "detail": pl.Utf8,
 }
 

@@ -4,7 +4,7 @@
     store.add("articles/day1/")          # analyses day 1
     store.add("articles/day2/")          # only day 2's documents are read into claims; only new pairs are scored
     store.analysis().contradictions      # the whole story so far
-    store.export("out/")                 # parquet tables + graph.graphml of the whole store
+    store.export("out/")                 # parquet tables, graph.graphml, disagreements.graphml of the store
 
 Why DuckDB (one `store.duckdb` file in the folder) rather than SQLite plus parquet files:
 - one ACID transaction can cover several tables, so a stage's output (documents with their claims, a chunk
@@ -177,6 +177,8 @@ class Store:
         self.db_path = self.path / DB_FILE
         #: counts of the last add()/analysis(): new documents, claims, embeddings and NLI pairs
         self.last_run: dict[str, int] = {}
+        #: the inputs the last add() skipped (the store's `skipped` table holds every run's)
+        self.last_skipped = conform(None, SKIPPED)
 
     # ------------------------------------------------------------------ connection
     def _connect(self, create: bool = True):
@@ -299,10 +301,22 @@ class Store:
                 _sql(con, "INSERT OR REPLACE INTO meta VALUES ('config', ?)", [_config_to_json(config)])
             _trace("documents")
             result = self._refresh(con, config)
-            self.last_run = {"new_documents": new_docs.height, "new_claims": new_claims.height, **self.last_run}
+            # what this call received, apart from the store's totals that `result` reports
+            self.last_run = {"received": documents.height + skipped.height, "new_documents": new_docs.height,
+                             "already_stored": documents.height - new_docs.height, "skipped": skipped.height,
+                             "new_claims": new_claims.height, **self.last_run}
+            self.last_skipped = conform(skipped, SKIPPED)
             return result
         finally:
             con.close()
+
+    def run_summary(self) -> str:
+        """One line on the last add(): received = new + already in the store + skipped."""
+        r = self.last_run
+        if "received" not in r:
+            return "nothing added yet"
+        return (f"this run: {r['received']} received = {r['new_documents']} new + {r['already_stored']} already in "
+                f"the store + {r['skipped']} skipped; {r['new_claims']} new claims")
 
     def analysis(self, config: Config | None = None, **options) -> Analysis:
         """The analysis of everything in the store (scores any candidate pair not scored yet)."""
@@ -317,12 +331,11 @@ class Store:
             con.close()
 
     def export(self, directory, config: Config | None = None, **options) -> dict[str, Path]:
-        """Write the whole store as parquet tables plus graph.graphml into `directory`."""
-        result = self.analysis(config, **options)
-        directory = Path(directory)
-        paths = dict(result.to_parquet(directory))
-        paths["graphml"] = result.to_graphml(directory / "graph.graphml")
-        return paths
+        """Write the whole store into `directory` as `contra export` does: parquet tables, graph.graphml and
+        disagreements.graphml (engine.export.write_all)."""
+        from engine.export import write_all
+
+        return write_all(self.analysis(config, **options), directory)
 
     def stats(self) -> dict[str, int]:
         """Row counts of the stored tables."""

@@ -98,3 +98,20 @@ def test_a_denial_is_shown_with_its_cue(tmp_path):
     out = contra("analyze", str(article), "--no-progress")
     assert out.returncode == 0, out.stderr
     assert "a Pentagon official (denied)" in out.stdout and "Rumours:" in out.stdout, out.stdout
+
+
+def test_strict_mode_fails_on_lost_documents_not_on_files_left_out_on_purpose():
+    """--strict stops on a document that could not be read, but a README or hidden file in a folder (reason
+    "ignored", listed in the skips) is not a lost document."""
+    import polars as pl
+
+    from engine.config import Config
+    from engine.errors import StrictModeError
+    from engine.pipeline import check_skipped
+
+    ignored = pl.DataFrame({"origin": ["data/seed/README.md"], "reason": ["ignored"], "detail": ["documentation file"]})
+    check_skipped(ignored, Config(strict=True))
+    lost = pl.concat([ignored, pl.DataFrame({"origin": ["a.txt"], "reason": ["empty"], "detail": ["0 bytes"]})])
+    with pytest.raises(StrictModeError, match="1 document.s. skipped .strict mode.; first: a.txt: empty"):
+        check_skipped(lost, Config(strict=True))
+    check_skipped(lost, Config(strict=False))

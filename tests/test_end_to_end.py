@@ -120,7 +120,9 @@ def test_explain_graph_and_accounting(seed, tmp_path):
     assert any(d["kind"] == "disagrees_with" for _, _, d in g.edges(data=True))
     path = seed.to_graphml(tmp_path / "seed.graphml")
     assert nx.read_graphml(path, force_multigraph=True).number_of_nodes() == g.number_of_nodes()
-    assert "1 received = 1 analysed + 0 skipped" in seed.summary()
+    # the folder's README (the article's attribution) is listed as a file left out on purpose, not lost
+    assert "2 received = 1 analysed + 1 skipped (1 ignored)" in seed.summary()
+    assert seed.skipped["origin"].to_list() == [str(SEED / "README.md")]
 
 
 def test_cli_demo_prints_the_pair_and_writes_files(tmp_path):

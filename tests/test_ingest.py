@@ -1,6 +1,7 @@
 """Ingest: every format, every dirty input of issue 7, the seed's boilerplate, ids and accounting."""
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import sys
@@ -19,6 +20,7 @@ DIRTY = HERE / "data" / "dirty"
 FORMATS = HERE / "data" / "formats"
 SEED = DATA_DIR / "seed" / "mee-assad-shoigu-damascus.txt"
 QUIET = Config(show_progress=False)
+TEXT_NAMES = "text, body, articlebody, content, article, fulltext, maintext, story"
 
 
 def load(sources, **options):
@@ -97,7 +99,7 @@ def test_binary_and_undecodable_details(dirty):
     assert skip_of(skipped, DIRTY / "image-named-as-text.txt")["detail"] == "PNG image"
     assert skip_of(skipped, DIRTY / "pdf-named-as-text.txt")["detail"] == "PDF document"
     assert "extension .pdf" in skip_of(skipped, DIRTY / "report.pdf")["detail"]
-    assert skip_of(skipped, DIRTY / "missing-text-column.csv")["detail"].startswith("missing text column")
+    assert skip_of(skipped, DIRTY / "missing-text-column.csv")["detail"].startswith("missing text field: found ")
 
 
 def test_csv_with_broken_quoting_keeps_parsable_rows(dirty):
@@ -210,6 +212,106 @@ def test_missing_path_is_an_input_error(source):
         load(source)
 
 
+@pytest.mark.parametrize("source", ["~/My news/report on the war.txt", "C:\\Users\\me\\My Documents\\a b.txt",
+                                    "~nobody-of-that-name/articles.csv"])
+def test_missing_path_with_spaces_or_unknown_user_is_an_input_error(source):
+    with pytest.raises(InputError, match="^no such file or directory: "):
+        load(source)
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t"])
+def test_empty_string_is_an_empty_text_never_the_current_folder(tmp_path, monkeypatch, blank):
+    # Path("") exists: it is the current folder, which would be walked (earlier results, scripts and all)
+    (tmp_path / "article.txt").write_text("The ministry said the talks covered military cooperation.")
+    monkeypatch.chdir(tmp_path)
+    docs, skipped = load(blank)
+    assert docs.height == 0 and skipped.rows() == [("<text:0>", "empty", "no text")]
+    docs, skipped = load(["", "The ministry said the talks had failed."])
+    assert docs["origin"].to_list() == ["<text:1>"] and skipped.rows() == [("<text:0>", "empty", "no text")]
+
+
+PROSE = [
+    "...and the minister said the army had withdrawn from Karam on Sunday.",
+    "The spokesman said the full statement was posted on gov.md",
+    "/ The minister said the army had withdrawn from Karam on Sunday.",
+    "~50 people were killed in the attack, officials said",
+    "\u2026the army said it had not attacked Karam.",
+]
+
+
+@pytest.mark.parametrize("text", PROSE)
+def test_one_line_prose_is_text_not_a_missing_path(text):
+    docs, skipped = load(text)
+    assert skipped.height == 0 and docs["origin"].to_list() == ["<text:0>"]
+    assert docs["text"][0] == text
+
+
+def test_one_path_like_snippet_does_not_abort_a_list_of_texts():
+    docs, _ = load(["...the army said it had not attacked Karam.", "Villagers said the army attacked Karam on Sunday."])
+    assert docs["origin"].to_list() == ["<text:0>", "<text:1>"]
+
+
+NAV_ONLY = ('<html><head><title>Nav</title><script>var a=1; console.log("The president said the war was over.");'
+            '</script></head>\n<body><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a>'
+            '</nav><script>window.x=2</script></body></html>')
+MENU_ONLY = ('<!DOCTYPE html><html><body><ul class="menu"><li><a href="/">Home</a></li><li><a href="/w">World</a>'
+             '</li></ul><div><a href="/login">Log in</a> | <a href="/more">More stories</a></div></body></html>')
+ARTICLE_WITH_MENU = ('<!DOCTYPE html><html><body><nav><a href="/">Home</a></nav><p>The mayor said the bridge over '
+                     'the river would reopen on Friday, <a href="/r">the council</a> confirmed.</p></body></html>')
+
+
+def test_html_page_of_menus_and_scripts_is_empty(tmp_path):
+    (tmp_path / "nav.html").write_text(NAV_ONLY)
+    (tmp_path / "menu.htm").write_text(MENU_ONLY)
+    (tmp_path / "story.html").write_text(ARTICLE_WITH_MENU)
+    docs, skipped = load([tmp_path, MENU_ONLY, {"text": NAV_ONLY}])
+    no_article = "no article text in the HTML (only scripts, menus or links)"
+    assert skipped.rows() == [
+        (str(tmp_path / "menu.htm"), "empty", no_article),
+        (str(tmp_path / "nav.html"), "empty", no_article),
+        ("<text:1>", "empty", no_article),
+        ("<dict:2>", "empty", no_article),
+    ]
+    assert docs["origin"].to_list() == [str(tmp_path / "story.html")]
+    assert "the bridge over the river would reopen on Friday" in docs["text"][0]
+
+
+def test_missing_text_field_has_one_reason_and_wording_everywhere(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"headline": "Talks fail", "id": 1}\n')
+    (tmp_path / "b.json").write_text('[{"headline": "Talks fail"}]')
+    (tmp_path / "c.csv").write_text("headline,id\nTalks fail,1\n")
+    pl.DataFrame({"headline": ["Talks fail"]}).write_parquet(tmp_path / "d.parquet")
+    _, skipped = load([tmp_path, {"headline": "Talks fail"}, pl.DataFrame({"headline": ["Talks fail"]})])
+    assert skipped["origin"].to_list() == [
+        f"{tmp_path / 'a.jsonl'}:1", f"{tmp_path / 'b.json'}:1", str(tmp_path / "c.csv"), str(tmp_path / "d.parquet"),
+        "<dict:1>", "<frame:2>"]
+    assert set(skipped["reason"]) == {"unsupported format"}
+    with_id = f"missing text field: found headline, id; expected one of {TEXT_NAMES}"
+    without = f"missing text field: found headline; expected one of {TEXT_NAMES}"
+    assert skipped["detail"].to_list() == [
+        f"line 1: {with_id}", f"item 1: {without}", with_id, without, without, without]
+
+
+def test_text_field_of_numbers_is_not_a_document(tmp_path):
+    pl.DataFrame({"id": ["a", "b"], "text": [1, 2]}).write_parquet(tmp_path / "ints.parquet")
+    (tmp_path / "numbers.csv").write_text("id,text\nc,1\nd,2.5\n")
+    (tmp_path / "records.jsonl").write_text('{"text": 3}\n{"text": ["a", "list"]}\n')
+    frame = pl.DataFrame({"text": [datetime.date(2024, 1, 2)]})
+    docs, skipped = load([tmp_path, {"text": 7}, {"text": float("nan")}, frame])
+    assert docs.height == 0
+    assert skipped.rows() == [
+        (str(tmp_path / "ints.parquet"), "unsupported format",
+         "text field 'text' holds Int64 values, not text: 2 row(s)"),
+        (f"{tmp_path / 'numbers.csv'}:2", "empty", "no words, only digits or symbols: '1'"),
+        (f"{tmp_path / 'numbers.csv'}:3", "empty", "no words, only digits or symbols: '2.5'"),
+        (f"{tmp_path / 'records.jsonl'}:1", "unsupported format", "text field holds int '3', not text"),
+        (f"{tmp_path / 'records.jsonl'}:2", "unsupported format", "text field holds list \"['a', 'list']\", not text"),
+        ("<dict:1>", "unsupported format", "text field holds int '7', not text"),
+        ("<dict:2>", "empty", "text is missing (null)"),
+        ("<frame:3>", "unsupported format", "text field 'text' holds Date values, not text: 1 row(s)"),
+    ]
+
+
 @pytest.mark.parametrize("source", [42, None, [1.5], object()])
 def test_unsupported_objects_are_input_errors(source):
     with pytest.raises(InputError, match="unsupported source"):
@@ -237,8 +339,9 @@ def test_mixed_sources_in_one_list():
     assert documents["doc_id"][2] == "f1"
     assert skipped.rows() == [
         ("<frame:2>:1", "empty", "text is missing (null)"),
+        (str(FORMATS / "nested" / ".hidden-note.txt"), "ignored", "hidden file"),
         ("<text:5>", "empty", "no text"),
-        ("<dict:7>", "unsupported format", "missing text field (keys: title)"),
+        ("<dict:7>", "unsupported format", f"missing text field: found title; expected one of {TEXT_NAMES}"),
     ]
 
 
@@ -276,25 +379,81 @@ def test_tables(name):
     assert all(o.startswith(f"{FORMATS / name}:") for o in docs["origin"])
 
 
-def test_folder_walk_is_recursive_sorted_and_skips_hidden_and_readme(tmp_path):
+DOCUMENTATION = "documentation file (readme, licence, notice, changelog...): give the file itself to read it"
+
+
+def test_folder_walk_is_recursive_sorted_and_records_what_it_does_not_read(tmp_path):
+    # hidden files, .git, README-like names and broken links are not read, but each is a line of `skipped`
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "z.txt").write_text("Officials said the convoy was hit near the border crossing.")
     (tmp_path / "a.txt").write_text("The ministry said the talks covered military cooperation.")
     (tmp_path / ".secret.txt").write_text("A hidden note that must not be read as news at all.")
     (tmp_path / ".git").mkdir()
-    (tmp_path / ".git" / "HEAD.txt").write_text("ref: refs/heads/main and more words")
+    for name in ("HEAD.txt", "config.txt"):  # a hidden folder is one line, not one per file
+        (tmp_path / ".git" / name).write_text("ref: refs/heads/main and more words")
     (tmp_path / "README.md").write_text("How this corpus was collected, written by the analyst.")
+    (tmp_path / "b" / "notice.txt").write_text("The council said the notice period for tenants would double.")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted-long-ago.txt")
+    (tmp_path / "elsewhere").symlink_to(tmp_path / "b", target_is_directory=True)
     docs, skipped = load(tmp_path)
     assert docs["origin"].to_list() == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "z.txt")]
-    assert skipped.height == 0
-    named, _ = load(tmp_path / "README.md")  # named explicitly, it is read
-    assert named.height == 1
+    assert skipped.rows() == [
+        (str(tmp_path / ".git"), "ignored", "hidden folder"),
+        (str(tmp_path / ".secret.txt"), "ignored", "hidden file"),
+        (str(tmp_path / "README.md"), "ignored", DOCUMENTATION),
+        (str(tmp_path / "b" / "notice.txt"), "ignored", DOCUMENTATION),
+        (str(tmp_path / "elsewhere"), "ignored",
+         "symbolic link to a folder, not followed: give the folder itself to read it"),
+        (str(tmp_path / "gone.txt"), "unreadable", f"broken symbolic link to {tmp_path / 'deleted-long-ago.txt'}"),
+    ]
+    assert ingest.summary_line(docs, skipped) == (
+        "documents: 8 received = 2 analysed + 6 skipped (5 ignored, 1 unreadable)")
+    named, _ = load([tmp_path / "README.md", tmp_path / "b" / "notice.txt"])  # named explicitly, they are read
+    assert named.height == 2
+
+
+def test_folder_without_documents_says_so(tmp_path):
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "sub").mkdir()  # empty folders inside count as nothing
+    (tmp_path / "only-hidden").mkdir()
+    (tmp_path / "only-hidden" / ".draft.txt").write_text("The minister said the bridge would reopen on Monday.")
+    docs, skipped = load(tmp_path / "nothing")
+    assert docs.height == 0
+    assert skipped.rows() == [(str(tmp_path / "nothing"), "empty", "no files in the folder")]
+    assert ingest.summary_line(docs, skipped) == "documents: 1 received = 0 analysed + 1 skipped (1 empty)"
+    docs, skipped = load(tmp_path / "only-hidden")
+    assert docs.height == 0
+    assert skipped.rows() == [(str(tmp_path / "only-hidden" / ".draft.txt"), "ignored", "hidden file")]
+
+
+def test_earlier_results_in_the_input_folder_are_not_read_again(tmp_path):
+    article = "The ministry said the talks covered military cooperation with the neighbours."
+    (tmp_path / "a.txt").write_text(article)
+    results = tmp_path / "results"  # what `contra analyze . --out results` wrote on the first run
+    results.mkdir()
+    pl.DataFrame({"doc_id": ["d1"], "text": [article]}).write_parquet(results / "documents.parquet")
+    pl.DataFrame({"claim_id": ["d1:0"], "content": ["talks"]}).write_parquet(results / "claims.parquet")
+    pl.DataFrame({"claim_a": ["d1:0"], "claim_b": ["d1:9"]}).write_parquet(results / "contradictions.parquet")
+    (results / "graph.graphml").write_text("<graphml/>")
+    marked = tmp_path / "view"  # an export that leaves the marker file
+    marked.mkdir()
+    (marked / ingest.OUTPUT_MARKER).write_text("")
+    (marked / "documents.csv").write_text(f"doc_id,text\nd1,{article}\n")
+    docs, skipped = load(tmp_path)
+    assert docs["origin"].to_list() == [str(tmp_path / "a.txt")]
+    assert skipped.rows() == [
+        (str(results), "ignored", "contra output folder: results of an earlier run, 4 files"),
+        (str(marked), "ignored", "contra output folder: results of an earlier run, 2 files"),
+    ]
+    again, _ = load(results)  # named explicitly, the folder is read (to re-analyse earlier documents)
+    assert f"{results / 'documents.parquet'}:1" in again["origin"].to_list()
 
 
 def test_whole_formats_folder_counts_duplicates():
     docs, skipped = load(FORMATS)
     assert docs.height == 8
-    assert skipped["reason"].to_list() == ["duplicate"] * 12
+    assert skipped["reason"].to_list() == ["duplicate"] * 12 + ["ignored"]
+    assert skipped.row(-1) == (str(FORMATS / "nested" / ".hidden-note.txt"), "ignored", "hidden file")
     assert ".hidden-note" not in " ".join(docs["origin"].to_list())
 
 
@@ -326,7 +485,8 @@ def test_bad_json_parquet_and_extensions(tmp_path):
         (str(tmp_path / "b.parquet"), "parse error", skipped["detail"][1]),
         (str(tmp_path / "c.docx"), "unsupported format", skipped["detail"][2]),
         (f"{tmp_path / 'd.json'}:2", "parse error", "item 2: expected an object with a text field, got int"),
-        (f"{tmp_path / 'd.json'}:3", "parse error", "item 3: missing text field (keys: title)"),
+        (f"{tmp_path / 'd.json'}:3", "unsupported format",
+         f"item 3: missing text field: found title; expected one of {TEXT_NAMES}"),
     ]
     assert skipped["detail"][1].startswith("not a readable parquet file")
     assert docs["origin"].to_list() == [f"{tmp_path / 'd.json'}:1", str(tmp_path / "page.txt")]

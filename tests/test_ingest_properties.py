@@ -5,11 +5,12 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine import ingest, textio
 from engine.config import Config
+from engine.errors import InputError
 from engine.schema import SKIPPED
 
 QUIET = Config(show_progress=False)
@@ -22,7 +23,9 @@ WORDS = ("the ministry said on Monday that talks with rebel forces had failed af
          "according to spokesman Peter Cook \"strong concerns\" (AFP) al-Assad 1,200 5.5% café naïve").split()
 sentence = st.lists(st.sampled_from(WORDS), min_size=2, max_size=25).map(lambda ws: " ".join(ws) + ".")
 paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
-news_text = st.lists(paragraph, min_size=1, max_size=5).map("\n\n".join)
+# a text without a single letter ("27 1,200.") is skipped as "empty": news has words
+news_text = st.lists(paragraph, min_size=1, max_size=5).map("\n\n".join).filter(lambda t: any(c.isalpha() for c in t))
+PLAIN_WORDS = [word for word in WORDS if word.strip("\"()").isalpha()]
 
 
 def accounted(documents: pl.DataFrame, skipped: pl.DataFrame, expected: int) -> None:
@@ -46,6 +49,36 @@ def test_random_raw_strings_never_crash(texts):
     # a string with a newline is always text, never a path
     documents, skipped = ingest.load_documents(texts, QUIET)
     accounted(documents, skipped, len(texts))
+
+
+def _exists(text: str) -> bool:
+    try:
+        return ingest._expand(text).exists()
+    except (OSError, ValueError):
+        return False
+
+
+@FAST
+@given(st.text(max_size=120).filter(lambda t: "\n" not in t))
+def test_random_one_line_strings_are_a_text_or_a_one_line_path_error(text):
+    assume(not _exists(text))  # "/" or "~" would walk a whole folder
+    try:
+        documents, skipped = ingest.load_documents(text, QUIET)
+    except InputError as err:
+        assert str(err) == f"no such file or directory: {text}"
+        return
+    accounted(documents, skipped, 1)
+
+
+@FAST
+@given(st.sampled_from(["", "...", "\u2026", "/ ", "~", '"', "' "]),
+       # one word more than the rule needs: the prefix may glue to the first word ("~the" is no plain word)
+       st.lists(st.sampled_from(PLAIN_WORDS), min_size=ingest.PROSE_MIN_WORDS + 1, max_size=15),
+       st.sampled_from(["", ".", " gov.md", " in notes.txt", "..."]))
+def test_one_line_prose_is_never_taken_for_a_path(prefix, words, suffix):
+    text = prefix + " ".join(words) + suffix
+    documents, skipped = ingest.load_documents(text, ANY_LANGUAGE)
+    assert (documents["origin"].to_list() + skipped["origin"].to_list()) == ["<text:0>"]
 
 
 @FAST

@@ -117,10 +117,31 @@ def test_incremental_add_processes_only_new_documents_and_pairs(stepwise, source
 
 def test_adding_the_same_documents_again_changes_nothing(stepwise):
     _, (first, again, _), (_, counts_again, _), (tables_a, tables_again) = stepwise
-    assert counts_again == {"new_documents": 0, "new_claims": 0, "embedded": 0, "pairs_scored": 0,
+    received = first.documents.height + first.skipped.height
+    assert counts_again == {"received": received, "new_documents": 0, "already_stored": first.documents.height,
+                            "skipped": first.skipped.height, "new_claims": 0, "embedded": 0, "pairs_scored": 0,
                             "candidates": first.candidates.height}
     assert tables_again == tables_a
     assert_same_result(again, first, tol=0.0)
+
+
+def test_a_store_run_reports_its_own_inputs_apart_from_the_store(stepwise, tmp_path):
+    """`contra analyze --store` prints this run's count (new / already stored / skipped) and only this run's skips,
+    then the store's totals: adding one new empty file to a store of several documents says so."""
+    store = stepwise[0]
+    copy = tmp_path / "s"
+    import shutil
+
+    shutil.copytree(store.path, copy)
+    (tmp_path / "empty.txt").write_text("   \n")
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "analyze", "--store", str(copy), str(tmp_path / "empty.txt"),
+                          "--no-progress"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "this run: 1 received = 0 new + 0 already in the store + 1 skipped; 0 new claims" in lines
+    assert any(line.startswith("store: documents: ") for line in lines)
+    assert [line for line in lines if line.strip().startswith("skipped ")] == [
+        next(line for line in lines if "empty.txt" in line and "skipped" in line)]
 
 
 def test_a_then_b_equals_a_plus_b(stepwise, batch, sources, tmp_path):
@@ -230,7 +251,9 @@ def test_extraction_options_are_fixed_per_store(stepwise, sources):
 
 def test_export_writes_the_whole_store(stepwise, tmp_path):
     paths = Store(stepwise[0].path).export(tmp_path / "out")
-    assert Path(paths["graphml"]).exists()
+    # the same files as `contra export`: tables, the claim graph and the actor disagreement layer
+    assert Path(paths["graph"]).name == "graph.graphml"
+    assert Path(paths["disagreements_graph"]).name == "disagreements.graphml"
     assert all(Path(p).exists() for p in paths.values())
 
 

@@ -471,7 +471,8 @@ class Explorer(w.GridBox):
         if not path and not text.strip():
             self.load_status.value = '<span style="color:#c00">paste some text or give a path first</span>'
             return
-        source = Path(path).expanduser() if path else text
+        # the text box holds text, never a path, even a one-word one ("Breaking")
+        source = Path(path).expanduser() if path else {"text": text}
         self.load_button.disabled = True
         try:
             self.load(source)

@@ -20,17 +20,21 @@ def _flat(frame: pl.DataFrame) -> pl.DataFrame:
 
 def export_view(view, folder, fmt: str) -> list[Path]:
     """Write `view` (an Analysis) into `folder` as `fmt` (graphml | parquet | csv); returns the files."""
+    from engine.ingest import OUTPUT_MARKER
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / OUTPUT_MARKER).touch()  # a later run over a folder holding this one skips it (engine.ingest)
     if fmt == "graphml":
         return [view.to_graphml(folder / "graph.graphml")]
     if fmt == "parquet":
         return list(view.to_parquet(folder).values())
     if fmt == "csv":
-        folder.mkdir(parents=True, exist_ok=True)
         written = []
         for name in CSV_TABLES:
             path = folder / f"{name}.csv"
             _flat(getattr(view, name)).write_csv(path)
             written.append(path)
-        return written
-    raise ConfigError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return written
