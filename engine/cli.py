@@ -52,6 +52,15 @@ def _int_at_least(text: str, least: int) -> int:
     return value
 
 
+def _date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def _positive_int(text: str) -> int:
     return _int_at_least(text, 1)
 
@@ -97,8 +106,9 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--embedding-precision", choices=["auto", "bf16", "fp32"], default=d.embedding_precision,
                    help="embedding precision (default auto: bf16 on CPUs with AMX, else fp32)")
     g.add_argument("--aliases", help="extra alias table (CSV: alias,actor,parent,kind) to merge or rename actors")
-    g.add_argument("--since", help="only claims published on or after this date (YYYY-MM-DD)")
-    g.add_argument("--until", help="only claims published on or before this date (YYYY-MM-DD)")
+    g.add_argument("--since", type=_date, help="only claims published on or after this date (YYYY-MM-DD; "
+                   "undated claims are left out, and the summary says how many)")
+    g.add_argument("--until", type=_date, help="only claims published on or before this date (YYYY-MM-DD)")
     g.add_argument("--backend", choices=["local", "ray"], default="local",
                    help="run embedding and NLI locally or as Ray tasks (needs the `ray` extra)")
     g.add_argument("--threads", type=_positive_int, help="CPU threads for the models (default: all cores)")

@@ -37,6 +37,8 @@ def test_help_explains_every_option():
         (["analyze", "data/seed", "--top-k", "0"], "must be at least 1"),
         (["analyze", "data/seed", "--negative-neighbours", "-1"], "must be at least 0"),
         (["demo", "--show", "-1"], "must be at least 0"),
+        (["demo", "--since", "yesterday"], "not a date (YYYY-MM-DD): 'yesterday'"),
+        (["demo", "--until", "2024-13-45"], "not a date (YYYY-MM-DD): '2024-13-45'"),
         (["analyze", "data/seed", "--backend", "spark"], "invalid choice"),
         (["analyze"], "required"),
         (["export", "--store", "/no/such/store", "--out", "x"], "no store at /no/such/store"),
