@@ -236,7 +236,10 @@ class Resolver:
         # "Shoigu's ministry": the organisation a person belongs to, or a body of an actor
         poss = re.match(r"^(.*?)['\u2019]s (.+)$", text)
         # (not "the source with knowledge of Kim's health": there the possessive is inside a description)
-        if poss and len(poss.group(2).split()) <= 3 and not _PREPOSITION.search(poss.group(1)):
+        # (nor "Dr. Sarah Lane, the charity's regional director" or "Ms. Merkel's spokesman, Steffen Seibert": a
+        # speaker with an apposition is read as one below)
+        if poss and len(poss.group(2).split()) <= 3 and not _PREPOSITION.search(poss.group(1)) \
+                and ", " not in poss.group(0):
             owner, why = self.resolve(poss.group(1), None, None, context, doc_country)
             owned = self.actors.get(owner)
             body = self.body_in(poss.group(2))
@@ -251,6 +254,9 @@ class Resolver:
         prefix, name = self.split_name(head)
         if description and name:
             prefix = f"{prefix} {description}"
+        elif description and not name:  # "A military spokesman, Colonel Ali Haidar": the name comes second
+            described, name = self.split_name(description)
+            prefix = f"{head} {described}".strip()
         if name and (kind == "person" or len(name.split()) > 1 or norm(name) in self.alias):
             if not (norm(name) in self.alias and self.actors[self.alias[norm(name)]].kind != "person"):
                 return self.person(name, prefix, context, doc_country)

@@ -41,7 +41,7 @@ from engine.schema import CLAIMS, conform
 #: what this extractor makes of a text, as a number: bump it with any change that alters extracted claims
 #: (tests/test_claims.py checks a snapshot against it). A store built by another version re-extracts its
 #: documents before it adds new ones (engine.store), so old and new claims never mix.
-VERSION = "16.4"
+VERSION = "17.1"
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 
@@ -508,6 +508,8 @@ def _speaker_span(head) -> tuple[int, int]:
         if child.dep_ == "punct" and child.text == "-" and not child.whitespace_ and child.i > 0 \
                 and not head.doc[child.i - 1].whitespace_:
             continue  # the hyphen inside a name: "Kim Jong-un", not "un"
+        if child.dep_ == "prep" and child.i > head.i and child.text[:1].isupper():
+            continue  # a capitalised preposition inside a name: "Doctors Without Borders", "Reporters Without ..."
         if child.dep_ == "prep" and child.i > head.i and child.lower_ not in ("of", "for", "at", "from", "with"):
             cut.update(t.i for t in child.subtree)
         if child.dep_ in _SPEAKER_CUT or (child.dep_ == "prep" and child.i > head.i
@@ -1166,6 +1168,15 @@ def _full_name(doc, span: tuple[int, int], head, state: DocState) -> str:
         full = state.persons.get(head.lower_)
         if full and len(full) >= len(text):
             return full
+    if head is not None and head.ent_type_ != "PERSON" and head.tag_ == "NN" and head.lower_ in load().titles:
+        # "A military spokesman, Colonel Ali Haidar, said": the speaker is a role (titles.csv), the person its
+        # apposition; one full name only ("the two leading Republicans, Donald J. Trump and ..." stays a group)
+        for child in head.children:
+            if child.dep_ == "appos" and child.left_edge.i == span[1] + 1 and doc[span[1]].text == "," \
+                    and not any(c.dep_ == "conj" for c in child.children):
+                name = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= child.i < e.end), None)
+                if name is not None and len(name) >= 2:
+                    return f"{text}, {_clean(name.text)}"
     return text
 
 

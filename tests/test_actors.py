@@ -166,6 +166,26 @@ def test_a_possessive_inside_a_description_is_not_the_owner():
     assert actor_of(claim_table, doc_id="a") == "source with knowledge of Kim's health"
 
 
+def test_a_name_in_apposition_is_the_person_and_its_description_stays_out_of_the_name():
+    """'A Pentagon spokesman, Peter Cook, said': the person is Peter Cook, and the role before his name gives his
+    parent, as 'Pentagon spokesman Peter Cook' does. 'said Dr. Sarah Lane, the charity's regional director': the
+    possessive belongs to the description, so the actor is Sarah Lane, not 'Sarah Lane regional director'.
+    'according to Doctors Without Borders': a capitalised preposition is inside the name."""
+    claim_table, table = run({
+        "a": "A Pentagon spokesman, Peter Cook, said the strikes had hit a meeting of rebels.",
+        "b": "A military spokesman, Colonel Ali Haidar, said the army had not bombed the hospital.",
+        "c": '"The building was destroyed by the strikes," said Dr. Sarah Lane, the charity\'s regional director.',
+        "d": "The hospital was hit by two strikes on Monday, according to Doctors Without Borders.",
+    })
+    assert actor_of(claim_table, doc_id="a") == "Peter Cook"
+    assert chain("Peter Cook", table) == ["Peter Cook", "US Department of Defense", "United States"]
+    assert claim_table.filter(pl.col("doc_id") == "a")["speaker_full"][0] == "A Pentagon spokesman, Peter Cook"
+    assert actor_of(claim_table, doc_id="b") == "Ali Haidar"
+    assert actor_of(claim_table, doc_id="c") == "Sarah Lane"
+    assert actor_of(claim_table, doc_id="d") == "Doctors Without Borders"
+    assert claim_table.filter(pl.col("doc_id") == "d")["speaker"][0] == "Doctors Without Borders"
+
+
 def test_user_alias_table_overrides(tmp_path):
     extra = tmp_path / "aliases.csv"
     extra.write_text("alias,actor,parent,kind\nThe West,Western governments,,group\n"
