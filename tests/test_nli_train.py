@@ -221,3 +221,54 @@ def test_flagged_pairs_are_labelled_similar_pairs_of_training_articles(tmp_path)
     drawn = mine.flagged_candidates(pool, {"shipped": None}, 12)
     assert drawn.height == 12 and (drawn["article_a"] != drawn["article_b"]).all()
     assert (drawn["similarity"] >= 0.4 - 1e-5).all() and drawn["shipped"].is_between(0, 1).all()
+
+
+def test_distilled_rows_learn_the_teachers_probabilities(tmp_path):
+    """engine.nli.distill: a teacher labels claim pairs of training articles in both orders, and a training row
+    with its probabilities is learnt by cross-entropy against them (a one-hot target is a hard label)."""
+    import torch
+
+    from engine import nli
+    from engine.nli import distill, mine, train
+    from engine.nli.model import SHIPPED_DIR
+
+    logits = torch.randn(5, 3)
+    hard = torch.tensor([0, 1, 2, 0, 2])
+    one_hot = torch.nn.functional.one_hot(hard, 3).float()
+    assert torch.allclose(train._loss(logits, hard), train._loss(logits, torch.full((5,), train.SOFT_ID), one_hot))
+    # a mixed batch: hard, FEVER's not-entailment and soft rows each add their own term
+    mixed = torch.tensor([0, train.NOT_ENTAILMENT, train.SOFT_ID])
+    soft = torch.tensor([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.2, 0.3, 0.5]])
+    logp = torch.log_softmax(logits[:3], -1)
+    expected = (-logp[0, 0] - torch.logsumexp(logp[1, [0, 2]], -1) - (soft[2] * logp[2]).sum()) / 3
+    assert torch.allclose(train._loss(logits[:3], mixed, soft), expected)
+
+    usable = data.training_articles()
+    by_text = {s: b for b, s in data.news_sentences() if b in usable}
+    pool = [(b, s) for s, b in by_text.items()][:1500]  # enough articles for stories of several
+    pairs = distill.pair_pool(pool, n_similar=20, n_article=10, n_random=10, seed=3)
+    kinds = [k for _, _, k in pairs]
+    assert kinds.count("article") == 10 and kinds.count("random") == 10 and 0 < kinds.count("similar") <= 20
+    doc_of = {t: b for b, t in pool}
+    assert all(doc_of[a] == doc_of[b] for a, b, k in pairs if k == "article")
+    assert all(doc_of[a] != doc_of[b] for a, b, k in pairs if k != "article")
+    assert not {doc_of[t] for a, b, _ in pairs for t in (a, b)} & mine.BENCHMARK_ARTICLES
+
+    teacher = nli.load(backend="torch")  # the shipped model stands in for a larger one
+    labelled = distill.label(teacher, pairs[:6], show_progress=False)
+    assert labelled.height == 12 and set(labelled["label"]) == {distill.SOFT}
+    assert labelled["premise"].to_list()[6:] == labelled["hypothesis"].to_list()[:6]  # both orders
+    probs = labelled.select(distill.SOFT_COLUMNS).to_numpy()
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-3)
+    negation = distill.label(teacher, [("The army captured the airport", "The army did not capture the airport",
+                                        "similar")], show_progress=False)
+    assert negation["p_contradiction"].min() > 0.5
+
+    # a stage with soft rows among hard ones trains, and moves the weights
+    frame = pl.concat([train.build_dataset("sick", limit=8), labelled], how="diagonal")
+    info = train.train(frame, tmp_path / "student", base=str(SHIPPED_DIR), epochs=1, batch_size=8,
+                       max_length=48, fp16=False, show_progress=False)
+    assert info["label_counts"][distill.SOFT] == 12
+    student = nli.load(tmp_path / "student", backend="torch")
+    two = [(a, b) for a, b, _ in pairs[:3]]
+    assert not np.allclose(student.predict(two), teacher.predict(two))
