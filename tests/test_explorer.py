@@ -264,6 +264,11 @@ def test_loader_reports_user_errors_in_one_line(tmp_path):
     assert "missing-folder" in ex.load_status.value and "Traceback" not in ex.load_status.value
     with pytest.raises(InputError):
         ex.load(tmp_path / "missing-folder")
+    # the text box holds text: even one word that could be a file name is never read as a path
+    ex.path_input.value = ""
+    ex.text_input.value = "Breaking"
+    ex.load_button.click()
+    assert "no such file" not in ex.load_status.value and ex.progress.bar_style != "danger", ex.load_status.value
 
 
 def test_the_table_names_the_cue_of_a_denial():
