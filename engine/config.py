@@ -199,7 +199,7 @@ def _problems(config: Config):
             yield f"{f.name} must be {'a number' if kind is float else f'of type {wanted[0]}'}, not {value!r}"
         elif f.name in _UNIT_INTERVAL and not 0.0 <= value <= 1.0:
             yield f"{f.name} must be between 0 and 1, not {value!r}"
-        elif kind is int and value < (1 if f.name in _AT_LEAST_ONE else 0):
-            yield f"{f.name} must be at least {1 if f.name in _AT_LEAST_ONE else 0}, not {value!r}"
+        elif kind is int and value < (least := 1 if f.name in _AT_LEAST_ONE else 0):
+            yield f"{f.name} must be at least {least}, not {value!r}"
         elif f.name in CHOICES and value not in CHOICES[f.name]:
             yield f"{f.name} must be one of {', '.join(CHOICES[f.name])}, not {value!r}"

@@ -100,14 +100,20 @@ def to_graphml(graph: nx.Graph, path) -> Path:
 TABLES = ("documents", "claims", "actors", "contradictions", "skipped", "scored", "candidates")
 
 
-def to_parquet(analysis, directory) -> dict[str, Path]:
-    """One parquet file per table (plus disagreements) in `directory`; returns {table: path}."""
+def output_folder(directory) -> Path:
+    """`directory`, created, with ingest's OUTPUT_MARKER in it: a later run over a folder holding this one does not
+    read our results back as articles."""
     from engine.ingest import OUTPUT_MARKER
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    # so that a later run over a folder holding this one does not read our results back as articles
     (directory / OUTPUT_MARKER).touch()
+    return directory
+
+
+def to_parquet(analysis, directory) -> dict[str, Path]:
+    """One parquet file per table (plus disagreements) in `directory`; returns {table: path}."""
+    directory = output_folder(directory)
     written = {}
     for name in TABLES + ("disagreements",):
         frame: pl.DataFrame = getattr(analysis, name)

@@ -20,13 +20,11 @@ def _flat(frame: pl.DataFrame) -> pl.DataFrame:
 
 def export_view(view, folder, fmt: str) -> list[Path]:
     """Write `view` (an Analysis) into `folder` as `fmt` (graphml | parquet | csv); returns the files."""
-    from engine.ingest import OUTPUT_MARKER
+    from engine.export import output_folder
 
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / OUTPUT_MARKER).touch()  # a later run over a folder holding this one skips it (engine.ingest)
+    folder = output_folder(folder)
     if fmt == "graphml":
         return [view.to_graphml(folder / "graph.graphml")]
     if fmt == "parquet":

@@ -186,7 +186,7 @@ class NLIModel:
         elif backend == "torch":
             self._init_torch(name)
         else:
-            raise ConfigError(f"nli_backend must be auto, torch or onnx, not {backend!r}")
+            raise ConfigError(f"nli_backend must be one of {', '.join(CHOICES['nli_backend'])}, not {backend!r}")
         self.backend = backend
         self.fast = self._choose_fast(fast)
         self.bf16_runtime = _choose_bf16_runtime(bf16_runtime) if self.fast == "bf16" else None

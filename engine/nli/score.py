@@ -5,7 +5,6 @@ import numpy as np
 import polars as pl
 
 from engine.config import Config
-from engine.errors import ConfigError
 from engine.schema import SCORED, conform
 
 COMBINE = {"mean": lambda a, b: (a + b) / 2, "max": np.maximum, "min": np.minimum}
@@ -19,8 +18,6 @@ def score_pairs(claims: pl.DataFrame, candidates: pl.DataFrame, config: Config) 
     hypothesis b gives the *_ab columns, and the reverse the *_ba columns. The *_ba columns are null for
     pairs whose a->b contradiction is below `config.nli_reverse_min` (b->a not scored; see Config).
     """
-    if config.nli_combine not in COMBINE:
-        raise ConfigError(f"nli_combine must be one of {', '.join(COMBINE)}, not {config.nli_combine!r}")
     if candidates is None or candidates.height == 0:
         return conform(None, SCORED)
     from engine.nli.model import load_for

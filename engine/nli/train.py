@@ -402,9 +402,9 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m engine.nli.train " + " ".join(argv if argv is not None else sys.argv[1:])
     log.info("%s", command)
     base, infos = args.base, []
-    if base == "all-mpnet-base-v2":  # the teacher's encoder, put together from its PyPI parts
-        from engine.nli.distill import teacher_base
+    from engine.nli.distill import TEACHER_BASE, teacher_base
 
+    if base == TEACHER_BASE:  # the teacher's encoder, put together from its PyPI parts
         base = str(teacher_base())
     for i, recipe in enumerate(stages):
         # intermediate stages go to OUT/stage-N and the last one to OUT
