@@ -100,3 +100,20 @@ def test_sanitize_keeps_structure():
     assert s.number_of_nodes() == g.number_of_nodes()
     assert s.number_of_edges() == g.number_of_edges()
     assert isinstance(s, nx.MultiDiGraph)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "parquet", "csv"])
+def test_every_export_marks_its_folder_so_a_rerun_does_not_read_it(tmp_path, fmt):
+    """Results written inside an input folder (`contra analyze . --out results`, the explorer's export) carry the
+    .contra-output marker, and walking the folder again lists them as ignored instead of reading them."""
+    from engine import ingest
+    from engine.config import Config
+    from engine.explorer.app import _empty_analysis
+    from engine.explorer.export import export_view
+
+    (tmp_path / "a.txt").write_text("The ministry said the talks covered military cooperation with the neighbours.")
+    export_view(_empty_analysis(), tmp_path / "view", fmt)
+    assert (tmp_path / "view" / ingest.OUTPUT_MARKER).exists()
+    docs, skipped = ingest.load_documents(tmp_path, Config(show_progress=False))
+    assert docs["origin"].to_list() == [str(tmp_path / "a.txt")]
+    assert skipped.select("origin", "reason").rows() == [(str(tmp_path / "view"), "ignored")]
