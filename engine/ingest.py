@@ -8,7 +8,9 @@ Sources (alone or in a list, mixed freely):
     read, and each is listed in `skipped` (reason "ignored") so nothing vanishes: hidden files and folders
     (a folder is one line), README/LICENSE/NOTICE-style files (IGNORED_IN_FOLDERS; read when named
     explicitly), links to folders, and the output folder of an earlier contra run (OUTPUT_MARKER or
-    OUTPUT_TABLES in it). A broken symbolic link is "unreadable"; a folder with no files at all is "empty";
+    OUTPUT_TABLES in it), and special files (named pipes, sockets, devices: never opened, a pipe would block).
+    A broken symbolic link, or a file or folder the system refuses to look at, list or read (permissions,
+    I/O error), is "unreadable" and the rest of the folder is read; a folder with no files at all is "empty";
   - raw text: a str that is not a path (see `_is_path`: an existing path, or a one-line string that looks
     like a path and not like prose). "" and whitespace are texts, skipped as "empty", never the current folder;
   - bytes (read like a file's contents);
@@ -29,7 +31,10 @@ else HTML title, else the first line when it looks like a headline. `source` (ou
 HTML site name, else a `Source:` header line, else the outlet named by a boilerplate line (`outlet`
 rules of the table: "X delivers independent coverage...", "© 2016 X", "X's newsletters"), else null
 (the folder name is NOT used: folders are rarely named after outlets). `published` = ISO date from
-metadata / HTML, else null.
+metadata / HTML, else null; `published_raw` = the date as given whenever it was not read as one clear date
+(see `read_date`): it could not be read (`published` null), it is an ambiguous day/month date such as
+03/02/2024 (read day-first, as 3 February), or it was picked out of a longer text. `date_notes` words these
+as one line per kind for the run's summary.
 The text field must hold text: a table whose text column is numbers, dates or lists is skipped whole, a
 record whose text is not a string is skipped, and a text without a single letter ("1", "--") is "empty".
 An HTML page with no words outside scripts, menus and links (a navigation page) is "empty" too.
@@ -47,8 +52,9 @@ Files over `config.max_document_bytes` are skipped as "too large" without being 
 Skip reasons: empty | binary | undecodable | unsupported format | not English | too large | parse error
 | duplicate (same id, or same text up to whitespace, as an earlier document; the first one is kept)
 | ignored (in a folder, deliberately not read: see above) | unreadable (a broken symbolic link, a folder
-that cannot be listed). No text field (JSONL/JSON records, CSV/parquet/DataFrame columns, dicts) is always
-"unsupported format" with a detail starting "missing text field: found ...".
+that cannot be listed, a file that cannot be looked at, opened or read, a special file named explicitly).
+No text field (JSONL/JSON records, CSV/parquet/DataFrame columns, dicts) is always "unsupported format"
+with a detail starting "missing text field: found ...".
 "not English": py3langid (offline, bundled model) is confident the text is in none of
 `config.languages` (empty tuple = no check); texts under LANGUAGE_MIN_LETTERS letters are kept.
 """
@@ -62,6 +68,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +137,7 @@ class Record:
     source: str | None = None
     url: str | None = None
     published: str | None = None
+    published_raw: str | None = None  # the date as given, when it was not read as one clear date (read_date)
     had_text: bool = False  # the input had words before cleaning (so an empty text means all boilerplate)
 
 
@@ -189,6 +197,8 @@ def load_documents(sources, config: Config | None = None) -> tuple[pl.DataFrame,
     skipped_frame = conform(pl.DataFrame(skipped, schema=SKIPPED) if skipped else None, SKIPPED)
     if skipped:
         log.info(summary_line(documents, skipped_frame))
+    for note in date_notes(documents):
+        log.info(note)
     return documents, skipped_frame
 
 
@@ -217,9 +227,14 @@ def _leaves(sources, prefix: str = "") -> Iterator[tuple[str, object]]:
         label = f"{prefix}{i}"
         if isinstance(source, Path) or (isinstance(source, str) and _is_path(source)):
             path = _expand(source)
-            if not path.exists():
+            try:
+                exists, is_dir = path.exists(), path.is_dir()
+            except OSError as err:  # a folder on the way that we may not enter: a path, but not one we can read
+                yield label, Skip(str(path), "unreadable", f"cannot access: {_why(err)}")
+                continue
+            if not exists:
                 raise InputError(f"no such file or directory: {source}")
-            if path.is_dir():
+            if is_dir:
                 yield from ((label, p) for p in _walk(path))
             else:
                 yield label, path
@@ -260,6 +275,8 @@ def _is_path(text: str) -> bool:
     try:
         if _expand(text).exists():
             return True
+    except PermissionError:  # under a folder we may not enter: a path all the same (skipped as "unreadable")
+        return True
     except (OSError, ValueError):  # a NUL byte, a name too long: no file can have it
         return False
     stripped = text.strip()
@@ -296,10 +313,15 @@ def _walk_entries(folder: Path) -> Iterator[Path | Skip]:
         yield Skip(str(folder), "unreadable", f"cannot list the folder: {err.strerror or err}")
         return
     for path in children:
-        not_read = _not_read_because(path)
+        try:
+            not_read = _not_read_because(path)
+            is_dir = not not_read and path.is_dir()
+        except OSError as err:  # listed, but the system will not tell what it is (a folder without x permission)
+            yield Skip(str(path), "unreadable", f"cannot access: {_why(err)}")
+            continue
         if not_read:
             yield Skip(str(path), *not_read)
-        elif path.is_dir():
+        elif is_dir:
             yield from _walk_entries(path)
         else:
             yield path
@@ -318,17 +340,37 @@ def _not_read_because(path: Path) -> tuple[str, str] | None:
             files = sum(1 for inner in path.rglob("*") if inner.is_file())
             return "ignored", f"contra output folder: results of an earlier run, {files} files"
         return None
-    if not path.is_file():
-        return "unsupported format", "not a regular file"
+    if not path.is_file():  # a named pipe would block the run if opened; a device may never end
+        return "ignored", f"not a regular file ({_file_kind(path.stat().st_mode)}): not opened"
     if IGNORED_IN_FOLDERS.match(path.name):  # notice.txt may be an article: the skip line says how to read it
         return "ignored", "documentation file (readme, licence, notice, changelog...): give the file itself to read it"
     return None
 
 
 def _is_contra_output(folder: Path) -> bool:
-    if (folder / OUTPUT_MARKER).exists():
-        return True
-    return any(all((folder / f"{table}{ext}").is_file() for table in OUTPUT_TABLES) for ext in (".parquet", ".csv"))
+    try:
+        if (folder / OUTPUT_MARKER).exists():
+            return True
+        return any(all((folder / f"{table}{ext}").is_file() for table in OUTPUT_TABLES) for ext in (".parquet", ".csv"))
+    except OSError:  # cannot look inside: walking it reports each entry that cannot be read
+        return False
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return kind
+    return "special file"
+
+
+def _why(err: OSError) -> str:
+    """'Permission denied': the system's one-line reason (polars words it "Permission denied (os error 13): path")."""
+    if err.strerror:
+        return err.strerror
+    text = (str(err).splitlines() or [""])[0]
+    found = re.match(r"(.+?) \(os error (\d+)\)", text)
+    return (os.strerror(int(found.group(2))) if found else text[:200]) or type(err).__name__
 
 
 def _is_frame(obj) -> bool:
@@ -363,6 +405,10 @@ def _read_leaf(label: str, leaf, config: Config) -> Iterator[Record | Skip]:
     except (MemoryError, RecursionError, InputError):
         raise
     except Exception as err:  # a reader bug must not lose the input: account for it and go on
+        if isinstance(err, OSError) and isinstance(leaf, Path):
+            # opening or reading the file failed (permissions, an I/O error, it went away): not a bug, one line
+            yield Skip(str(leaf), "unreadable", f"cannot read the file: {_why(err)}")
+            return
         log.warning("could not read %s: %s", leaf if isinstance(leaf, Path) else f"#{label}", err, exc_info=True)
         origin = str(leaf) if isinstance(leaf, Path) else f"<{type(leaf).__name__}:{label}>"
         yield Skip(origin, "parse error", f"{type(err).__name__}: {err}")
@@ -371,9 +417,15 @@ def _read_leaf(label: str, leaf, config: Config) -> Iterator[Record | Skip]:
 def _read_file(path: Path, config: Config) -> Iterator[Record | Skip]:
     origin = str(path)
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+        info = path.stat()
+    except OSError as err:  # it went away since the folder was listed, or a folder on the way is closed to us
+        yield Skip(origin, "unreadable", f"cannot access: {_why(err)}")
+        return
+    if not stat.S_ISREG(info.st_mode):  # named explicitly (a folder's are "ignored"): a pipe would block the run
+        yield Skip(origin, "unreadable", f"not a regular file ({_file_kind(info.st_mode)}): not opened; "
+                                         "save its contents to a file")
+        return
+    size = info.st_size
     if size > config.max_document_bytes:
         yield Skip(origin, "too large", f"{size:,} bytes > max_document_bytes={config.max_document_bytes:,}")
         return
@@ -393,8 +445,9 @@ def _read_file(path: Path, config: Config) -> Iterator[Record | Skip]:
         return
     try:
         data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    except OSError as err:  # permissions, an I/O error: this file is lost to the run, the others are not
+        yield Skip(origin, "unreadable", f"cannot read the file: {_why(err)}")
+        return
     yield from _read_bytes(origin, data, config, ext=ext)
 
 
@@ -458,6 +511,7 @@ def _text_records(origin: str, pieces: Iterable[str], header: bool, meta: dict |
 
 
 def _record(origin: str, text: str, meta: dict, part: bool = False, raw: str = "") -> Record:
+    published, published_raw = read_date(meta.get("published"))
     return Record(
         had_text=bool(raw.strip()),
         origin=origin,
@@ -466,7 +520,8 @@ def _record(origin: str, text: str, meta: dict, part: bool = False, raw: str = "
         title=_str_or_none(meta.get("title")),
         source=_str_or_none(meta.get("source")),
         url=_str_or_none(meta.get("url")),
-        published=iso_date(meta.get("published")),
+        published=published,
+        published_raw=published_raw,
     )
 
 
@@ -696,6 +751,9 @@ def _frame_records(frame: pl.DataFrame, origin_of, frame_origin: str) -> Iterato
 def _read_parquet(path: Path) -> Iterator[Record | Skip]:
     try:
         frame = pl.read_parquet(path)
+    except OSError as err:
+        yield Skip(str(path), "unreadable", f"cannot read the file: {_why(err)}")
+        return
     except Exception as err:  # noqa: BLE001 - polars raises many kinds for a corrupt file
         yield Skip(str(path), "parse error", f"not a readable parquet file: {str(err).splitlines()[0][:200]}")
         return
@@ -870,6 +928,7 @@ def _accept(record: Record, config: Config, seen: _Seen) -> dict | Skip:
         "source": record.source,
         "url": record.url,
         "published": record.published,
+        "published_raw": record.published_raw,
         "origin": record.origin,
         "text": text,
     }
@@ -937,34 +996,122 @@ def _id_or_none(value) -> str | None:
 
 
 _DATE_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d",
-                 "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z", "%d.%m.%Y")
+# day, month and year in digits ("03/02/2024", "3.2.2024"): read by _numeric_date, never by strptime, so that a
+# date with two readings is noticed
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$")
+_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y/%m/%d", "%Y%m%d",
+                 "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z")
+#: what `date_notes` says of each kind of date kept in `published_raw`
+DATE_NOTES = {
+    "unreadable": "a date that could not be read",
+    "ambiguous": "an ambiguous day/month date, read day-first",
+    "embedded": "a date taken from a longer text",
+}
+#: documents named in each note (the rest are counted)
+NOTE_EXAMPLES = 3
+
+
+def read_date(value) -> tuple[str | None, str | None]:
+    """(published, published_raw) for a date as given: a str, date/datetime (pandas Timestamp too), or number.
+
+    published: YYYY-MM-DD, or None when nothing was given or it is not a date.
+    published_raw: the value as given (str, outer spaces stripped) whenever it was not read as one clear date,
+    else None:
+      - it could not be read ("next Tuesday", "32/13/2024", "03/02/24": a two-digit year is not guessed);
+        published is None;
+      - day and month could be swapped ("03/02/2024", "3.2.2024": both numbers 12 or less, and different):
+        read day-first (3 February 2024), the reading most of the world uses;
+        a numeric date with one valid reading is read that way ("25/12/2023", "12/25/2023"), and not kept;
+      - the date was taken from inside a longer text ("Updated 2016-06-20, first published 2016-06-18");
+        a value that starts with an ISO date ("2016-06-18 10:00 UTC") is that date.
+    Times and time zones are dropped: `published` is a day.
+    """
+    if _missing(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), None
+    if isinstance(value, dt.date):
+        return value.isoformat(), None
+    text = str(value).strip()
+    if not text:
+        return None, None
+    published, kept_because = _read_date_text(text)
+    return published, (text if kept_because else None)
 
 
 def iso_date(value) -> str | None:
-    """YYYY-MM-DD for a date/datetime/timestamp-ish value, else None (unparseable dates are dropped)."""
+    """YYYY-MM-DD for a date/datetime/timestamp-ish value, else None (`read_date` says what was not read)."""
+    return read_date(value)[0]
+
+
+def _missing(value) -> bool:
+    """None, NaN, pandas NaT: no date given."""
     if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    if not text:
-        return None
+        return True
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+        return bool(value != value)
+    except Exception:  # noqa: BLE001 - an array or an odd object: not a missing value
+        return False
+
+
+def _read_date_text(text: str) -> tuple[str | None, str | None]:
+    """(ISO date or None, why the text is kept: None | "unreadable" | "ambiguous" | "embedded")."""
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat(), None
     except ValueError:
         pass
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric:
+        return _numeric_date(int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4)))
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
+            return dt.datetime.strptime(text, fmt).date().isoformat(), None
         except ValueError:
             continue
     match = _DATE_IN_TEXT.search(text)
     if match:
-        try:
-            return dt.date(*map(int, match.groups())).isoformat()
-        except ValueError:
-            return None
-    return None
+        found = _valid_date(*map(int, match.groups()))
+        if found:
+            return found, (None if match.start() == 0 else "embedded")
+    return None, "unreadable"
+
+
+def _numeric_date(first: int, second: int, year: int) -> tuple[str | None, str | None]:
+    day_first, month_first = _valid_date(year, second, first), _valid_date(year, first, second)
+    if day_first and month_first and day_first != month_first:
+        return day_first, "ambiguous"
+    found = day_first or month_first
+    return (found, None) if found else (None, "unreadable")
+
+
+def _valid_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def date_notes(documents: pl.DataFrame) -> list[str]:
+    """One line per kind of date kept in `published_raw` (see `read_date`), for the run's summary, e.g.
+    "2 documents have a date that could not be read (kept in published_raw): x.csv:3 ('next Tuesday'), ...".
+    [] when every date was read clearly, or the table has no published_raw column (written before it existed)."""
+    if "published_raw" not in documents.columns or documents.height == 0:
+        return []
+    kept = documents.filter(pl.col("published_raw").is_not_null())
+    found: dict[str, list[str]] = {kind: [] for kind in DATE_NOTES}
+    for origin, published, raw in kept.select("origin", "published", "published_raw").iter_rows():
+        shown = raw if len(raw) <= 60 else raw[:59] + "…"
+        if published is None:
+            found["unreadable"].append(f"{origin} ({shown!r})")
+            continue
+        kind = "ambiguous" if _NUMERIC_DATE.match(raw.strip()) else "embedded"
+        found[kind].append(f"{origin} ({shown!r} read as {published})")
+    notes = []
+    for kind, examples in found.items():
+        if not examples:
+            continue
+        n = len(examples)
+        listed = ", ".join(examples[:NOTE_EXAMPLES]) + (f" and {n - NOTE_EXAMPLES} more" if n > NOTE_EXAMPLES else "")
+        subject = "1 document has" if n == 1 else f"{n} documents have"
+        notes.append(f"{subject} {DATE_NOTES[kind]} (kept in published_raw): {listed}")
+    return notes

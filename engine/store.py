@@ -179,6 +179,8 @@ class Store:
         self.last_run: dict[str, int] = {}
         #: the inputs the last add() skipped (the store's `skipped` table holds every run's)
         self.last_skipped = conform(None, SKIPPED)
+        #: notes on the dates of the documents the last add() stored (engine.ingest.date_notes)
+        self.last_notes: list[str] = []
 
     # ------------------------------------------------------------------ connection
     def _connect(self, create: bool = True):
@@ -306,6 +308,7 @@ class Store:
                              "already_stored": documents.height - new_docs.height, "skipped": skipped.height,
                              "new_claims": new_claims.height, **self.last_run}
             self.last_skipped = conform(skipped, SKIPPED)
+            self.last_notes = ingest.date_notes(new_docs)
             return result
         finally:
             con.close()

@@ -117,3 +117,22 @@ def test_strict_mode_fails_on_lost_documents_not_on_files_left_out_on_purpose():
     with pytest.raises(StrictModeError, match="1 document.s. skipped .strict mode.; first: a.txt: empty"):
         check_skipped(lost, Config(strict=True))
     check_skipped(lost, Config(strict=False))
+
+
+def test_dates_that_need_a_look_are_noted_once(tmp_path):
+    """A date that could not be read, or whose day and month could be swapped, is noted under the summary (the
+    value is kept in documents.published_raw); a store notes it on the run that adds the document, not again."""
+    table = tmp_path / "dated.csv"
+    table.write_text('text,date\n"The minister said the bridge was open to traffic again on Monday.",03/02/2024\n'
+                     '"The mayor said the bridge had been closed for repairs all week.",next Tuesday\n', encoding="utf-8")
+    unread = f"1 document has a date that could not be read (kept in published_raw): {table}:3 ('next Tuesday')"
+    ambiguous = "1 document has an ambiguous day/month date, read day-first (kept in published_raw): "
+    out = contra("analyze", str(table), "--no-progress")
+    assert out.returncode == 0, out.stderr
+    notes = [line.strip() for line in out.stdout.splitlines() if "published_raw" in line]
+    assert notes[0] == unread and notes[1].startswith(ambiguous) and "read as 2024-02-03" in notes[1], out.stdout
+    store = tmp_path / "store"
+    first = contra("analyze", "--store", str(store), str(table), "--no-progress")
+    again = contra("analyze", "--store", str(store), str(table), "--no-progress")
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert unread in first.stdout and "published_raw" not in again.stdout, again.stdout
