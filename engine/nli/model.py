@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import bf16
+from engine import bf16, hub
 from engine.config import CHOICES, MODELS_DIR
 from engine.errors import ModelError
 from engine.quiet import model_io
@@ -43,6 +43,9 @@ FAST_CHOICES = CHOICES["nli_fast"]
 #: what runs the bf16 pass: "auto" = OpenVINO when importable, else torch
 BF16_RUNTIMES = CHOICES["nli_bf16_runtime"]
 
+#: what a complete copy of a hub model holds in the Hugging Face cache: one file of each group (engine.hub)
+HUB_FILES = (("config.json",), hub.WEIGHTS)
+
 _CACHE: dict[tuple, "NLIModel"] = {}
 #: the tokenizer outputs a cross-encoder may take, in the order the batches carry them
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -65,6 +68,15 @@ def _resolve(name_or_path: str | os.PathLike | None) -> tuple[str, Path | None]:
             raise ModelError(f"not a model folder (no config.json): {path}")
         return str(path.resolve()), path.resolve()
     return str(name_or_path), None  # a hub name
+
+
+def _hub_kwargs(name: str, path: Path | None) -> dict:
+    """from_pretrained's extra arguments for a model: none for a folder; local_files_only=True for a hub name
+    in the local Hugging Face cache. A hub name neither cached nor reachable fails here, in seconds
+    (engine.hub), instead of after the hub client's retries."""
+    if path is not None:
+        return {}
+    return {"local_files_only": True} if hub.local_files_only(name, "NLI model", HUB_FILES) else {}
 
 
 def _labels(config) -> list[str]:
@@ -162,7 +174,7 @@ class NLIModel:
     """A loaded cross-encoder. `labels` follow the model's config.id2label (lower-cased)."""
 
     def __init__(self, name: str, path: Path | None, backend: str, max_length: int, threads: int | None,
-                 fast: str = "auto", bf16_runtime: str = "auto"):
+                 fast: str = "auto", bf16_runtime: str = "auto", hub_kwargs: dict | None = None):
         from engine.errors import ConfigError
 
         if fast not in FAST_CHOICES:
@@ -170,7 +182,9 @@ class NLIModel:
         if bf16_runtime not in BF16_RUNTIMES:
             raise ConfigError(f"nli_bf16_runtime must be one of {', '.join(BF16_RUNTIMES)}, not {bf16_runtime!r}")
         self.name, self.path, self.max_length, self.threads = name, path, max_length, threads
-        self.tokenizer, config = self._load_tokenizer_config(name)
+        # from_pretrained's extra arguments (a cached hub name: local_files_only); _hub_kwargs when not given
+        self._hub = _hub_kwargs(name, path) if hub_kwargs is None else dict(hub_kwargs)
+        self.tokenizer, config = self._load_tokenizer_config(name, self._hub)
         self.labels = _labels(config)
         self.exact_path, self._sessions = None, {}
         onnx = onnx_file(path)
@@ -211,13 +225,13 @@ class NLIModel:
         return fast
 
     @staticmethod
-    def _load_tokenizer_config(name: str):
+    def _load_tokenizer_config(name: str, hub_kwargs: dict | None = None):
         from transformers import AutoConfig, AutoTokenizer
 
         try:
             with model_io():
-                config = AutoConfig.from_pretrained(name)
-                tokenizer = AutoTokenizer.from_pretrained(name)
+                config = AutoConfig.from_pretrained(name, **(hub_kwargs or {}))
+                tokenizer = AutoTokenizer.from_pretrained(name, **(hub_kwargs or {}))
         except Exception as e:  # hub unreachable, unknown name, broken folder
             raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
         return tokenizer, config
@@ -236,7 +250,7 @@ class NLIModel:
             # fp16 weights are cast to fp32 (CPU fp16 matmuls are slow), or to bf16 for the AMX fast pass
             with model_io():
                 model = AutoModelForSequenceClassification.from_pretrained(
-                    name, dtype=torch.bfloat16 if bf16 else torch.float32)
+                    name, dtype=torch.bfloat16 if bf16 else torch.float32, **self._hub)
         except Exception as e:
             raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
         return model.eval()
@@ -484,23 +498,26 @@ def load(name_or_path=None, backend: str = "auto", max_length: int = 128, thread
     name, path = _resolve(name_or_path)
     key = (name, backend, max_length, threads, fast, bf16_runtime)
     if key not in _CACHE:
-        _CACHE[key] = NLIModel(name, path, backend, max_length, threads, fast, bf16_runtime)
+        _CACHE[key] = NLIModel(name, path, backend, max_length, threads, fast, bf16_runtime,
+                               hub_kwargs=_hub_kwargs(name, path))
         log.info("loaded %r", _CACHE[key])
     return _CACHE[key]
 
 
 def check(name_or_path=None) -> None:
     """Fail early, with the error load() would give, when a model cannot be loaded: a folder without a
-    config.json, or a hub name whose config cannot be read (unknown, or no hub and not in the local cache).
-    Reads the config only, no weights; analyze() and Store.add() call it before the hours a corpus may take."""
+    config.json, or a hub name whose config cannot be read (unknown, or no hub and not in the local cache: that
+    one fails in seconds, see engine.hub). Reads the config only, no weights; analyze() and Store.add() call it
+    before the hours a corpus may take."""
     name, path = _resolve(name_or_path)
     if path is not None or name in _CHECKED or any(key[0] == name for key in _CACHE):
         return
     from transformers import AutoConfig
 
+    kwargs = _hub_kwargs(name, path)
     try:
         with model_io():
-            AutoConfig.from_pretrained(name)
+            AutoConfig.from_pretrained(name, **kwargs)
     except Exception as e:  # hub unreachable, unknown name
         raise ModelError(f"cannot load NLI model {name!r}: {_first_line(e)[:200]}") from None
     _CHECKED.add(name)
