@@ -3,6 +3,7 @@ the evidence behind each pair, actor-level disagreement, and filtered views."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 import polars as pl
@@ -81,6 +82,64 @@ def required_score(config: Config, hedge: pl.Expr | None = None) -> pl.Expr:
     return bar
 
 
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Words that carry no topic: spaCy's English stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+#: content words are compared by their first letters ("organized" / "organization", "strike" / "strikes"):
+#: a crude stemmer, but one with no language model and no surprises
+_STEM = 5
+
+
+def _stems(text: str | None, stop: frozenset[str]) -> set[str]:
+    return {w[:_STEM] for w in re.findall(r"[^\W_]+", (text or "").lower().replace("’", "'"))
+            if len(w) > 2 and w not in stop}
+
+
+def word_overlap(a: str | None, b: str | None) -> float:
+    """Share of content words two texts have in common (Jaccard index of their stems, stop words left out):
+    0 for "there's no problem" against "the general election is like a football team"."""
+    stop = _stop_words()
+    sa, sb = _stems(a, stop), _stems(b, stop)
+    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+
+
+def _one_sided_negation(hits: pl.DataFrame, claims: pl.DataFrame) -> pl.Series:
+    """Per hit: exactly one claim denies (stance) or negates ("not", "no one", ...) what it says."""
+    from engine.nli.views import denials, is_negative
+
+    negative = dict(zip(claims["claim_id"].to_list(),
+                        [d or is_negative(c) for d, c in zip(denials(claims), claims["content"].to_list())]))
+    return pl.Series([negative.get(a, False) != negative.get(b, False)
+                      for a, b in zip(hits["claim_a"].to_list(), hits["claim_b"].to_list())], dtype=pl.Boolean)
+
+
+def rank_score(config: Config) -> pl.Expr:
+    """The order contradictions are listed in (a sort key: the reported score and the threshold are untouched):
+    the NLI score, plus
+    - the claims' similarity and the share of content words they have in common (rank_similarity_weight,
+      rank_overlap_weight): among reported pairs the score hardly separates real contradictions from false
+      ones, while a real dispute is about the same thing (see Config);
+    - a bonus when exactly one side denies or negates (rank_negation_bonus: the shape of most real disputes);
+    - a bonus when both claims name the same entity (a place, a person: more likely one event);
+    - a bonus for a reply set right after the claim it answers ("X said A. Y, however, said B"), the way news
+      copy presents a dispute.
+    Reads the columns score, similarity, shared_entities, content_a, content_b, _reply and _one_negative."""
+    overlap = pl.struct("content_a", "content_b").map_elements(
+        lambda r: word_overlap(r["content_a"], r["content_b"]), return_dtype=pl.Float64)
+    same_entity = pl.col("shared_entities").list.len().fill_null(0) > 0
+    return (pl.col("score")
+            + config.rank_similarity_weight * pl.col("similarity").fill_null(0.0).clip(lower_bound=0.0)
+            + config.rank_overlap_weight * overlap
+            + pl.when(pl.col("_one_negative")).then(config.rank_negation_bonus).otherwise(0.0)
+            + pl.when(same_entity).then(config.rank_entity_bonus).otherwise(0.0)
+            + pl.when(pl.col("_reply")).then(config.rank_reply_bonus).otherwise(0.0)).alias("rank_score")
+
+
 def reported(config: Config, hedge: pl.Expr | None = None) -> pl.Expr:
     """The engine's decision on a scored pair: its score reaches `required_score`."""
     return pl.col("score") >= required_score(config, hedge)
@@ -89,9 +148,7 @@ def reported(config: Config, hedge: pl.Expr | None = None) -> pl.Expr:
 def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.DataFrame:
     """Pairs the engine reports (`reported`: the combined contradiction score reaches `config.nli_threshold`,
     or `config.nli_unrelated_threshold` for unrelated-looking claims, or `config.nli_hedged_threshold` where a
-    claim hedges), strongest first: score, plus
-    `config.rank_entity_bonus` for pairs that share a named entity and `config.rank_reply_bonus` for a reply
-    set right after the claim it answers in the same document."""
+    claim hedges), in the order of `rank_score`."""
     if scored.height == 0 or claims.height == 0:
         return empty(CONTRADICTIONS)
     hits = scored.filter(reported(config))
@@ -124,16 +181,9 @@ def select(scored: pl.DataFrame, claims: pl.DataFrame, config: Config) -> pl.Dat
                       return_dtype=pl.Utf8)
         .alias("kind")
     )
-    # rank: NLI score, plus a small bonus when both claims name the same entity (a place, a person): such a
-    # pair is more likely about one event than two claims that are only similar. Sort key only: the reported
-    # score and the threshold are untouched.
-    # A reply set right after the claim it answers ("X said A. Y, however, said B") is the way news copy
-    # presents a dispute: ranked a little higher too.
-    same_entity = pl.col("shared_entities").list.len().fill_null(0) > 0
-    hits = hits.with_columns(_juxtaposed_reply(hits, claims).alias("_reply"))
-    rank = (pl.col("score") + pl.when(same_entity).then(config.rank_entity_bonus).otherwise(0.0)
-            + pl.when(pl.col("_reply")).then(config.rank_reply_bonus).otherwise(0.0))
-    hits = hits.with_columns(rank.alias("rank_score")).drop("_reply")
+    hits = hits.with_columns(_juxtaposed_reply(hits, claims).alias("_reply"),
+                             _one_sided_negation(hits, claims).alias("_one_negative"))
+    hits = hits.with_columns(rank_score(config)).drop("_reply", "_one_negative")
     hits = hits.sort(["rank_score", "score", "claim_a", "claim_b"], descending=[True, True, False, False])
     return conform(hits, CONTRADICTIONS)
 

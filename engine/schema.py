@@ -13,6 +13,10 @@ DOCUMENTS = {
     "source": pl.Utf8,  # outlet / publisher; speaker of unattributed sentences
     "url": pl.Utf8,
     "published": pl.Utf8,  # ISO date (YYYY-MM-DD) or null
+    # the date as given when it was not read as one clear date (unreadable; day/month ambiguous, read day-first;
+    # taken from a longer text), else null: kept only then, so a non-null value is exactly "check this date"
+    # (engine.ingest.read_date, date_notes); a clear date is fully in `published`, and times are dropped by design
+    "published_raw": pl.Utf8,
     "origin": pl.Utf8,  # where it came from: file path (+ row/line) or "<text:0>"
     "text": pl.Utf8,  # cleaned text; all claim offsets point into this
 }
@@ -85,8 +89,9 @@ CONTRADICTIONS = {
     "claim_a": pl.Utf8,
     "claim_b": pl.Utf8,
     "score": pl.Float64,
-    # the sort key: score + Config.rank_entity_bonus (shared named entity) + Config.rank_reply_bonus (a reply
-    # set right after the claim it answers); equals score when both bonuses are 0
+    # the sort key (engine.contradictions.rank_score): score + similarity + share of content words in common
+    # + bonuses (one side negated, a shared named entity, a reply right after the claim it answers), each
+    # weighted by a Config.rank_* option; equals score when they are all 0
     "rank_score": pl.Float64,
     "kind": pl.Utf8,  # dispute | reversal | correction
     "speaker_a": pl.Utf8,

@@ -170,12 +170,14 @@ class Explorer(w.GridBox):
 
     def _build_table(self):
         grid = dict(grid_template_columns=COLUMNS, grid_gap="0 8px", width="100%")
-        # "rank", not "score": the order adds small bonuses to the score (a shared entity, a reply), so a 0.93 can
-        # rightly sit above a 0.99, and a column called "score" would look unsorted
+        # "rank", not "score": the order adds evidence to the score (similarity, shared words, bonuses for a
+        # one-sided negation, a shared entity, a reply), so a 0.93 can rightly sit above a 0.99, and a column
+        # called "score" would look unsorted
         self.sort_button = w.Button(
             description="rank ▼", layout=w.Layout(width="76px"),
-            tooltip="the engine's ranking: NLI score plus small bonuses for a shared named entity and for a reply "
-                    "(each row's button shows its score); click for weakest first")
+            tooltip="the engine's ranking: NLI score plus the claims' similarity and shared words, and small "
+                    "bonuses for a one-sided negation, a shared named entity and a reply (each row's button shows "
+                    "its score); click for weakest first")
         self.sort_button.on_click(lambda _: self._toggle_sort())
         header = w.GridBox(
             [self.sort_button] + [self._cell(render.cell(h, bold=True)) for h in
@@ -302,7 +304,7 @@ class Explorer(w.GridBox):
         return found[self._order] if self._order else found.head(0)
 
     def _sort(self):
-        # the engine's order is its ranking (score, plus a bonus for a shared entity); ascending reverses it
+        # the engine's order is its ranking (engine.contradictions.rank_score); ascending reverses it
         n = self.view.contradictions.height
         self._order = list(range(n)) if self._descending else list(range(n - 1, -1, -1))
 
