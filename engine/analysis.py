@@ -65,6 +65,14 @@ class Analysis:
             f"contradictions: {self.contradictions.height}"
         )
 
+    @property
+    def notes(self) -> list[str]:
+        """One line per kind of input worth a look that was not skipped: dates that could not be read, or whose
+        day and month could be swapped (kept in documents.published_raw; engine.ingest.date_notes)."""
+        from engine.ingest import date_notes
+
+        return date_notes(self.documents)
+
     def explain(self, i: int = 0) -> dict:
         """Why contradiction `i` (row in `.contradictions`) fired: both sides, scores both ways, evidence."""
         from engine import contradictions

@@ -233,9 +233,7 @@ def _run_analysis(args, sources) -> int:
     skips = store.last_skipped if store is not None else analysis.skipped
     for row in skips.iter_rows(named=True):
         print(f"  skipped {row['origin']}: {row['reason']}" + (f" ({row['detail']})" if row["detail"] else ""))
-    from engine.ingest import date_notes
-
-    for note in store.last_notes if store is not None else date_notes(analysis.documents):
+    for note in store.last_notes if store is not None else analysis.notes:
         print(f"  {note}")
     if analysis.documents.height == 0 and not analysis.view:
         print("no article was analysed: nothing readable in the input" + (" (see the skips above)" if skips.height else ""))

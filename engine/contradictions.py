@@ -118,6 +118,22 @@ def _one_sided_negation(hits: pl.DataFrame, claims: pl.DataFrame) -> pl.Series:
                       for a, b in zip(hits["claim_a"].to_list(), hits["claim_b"].to_list())], dtype=pl.Boolean)
 
 
+def rank_terms(config: Config) -> dict[str, pl.Expr]:
+    """The terms `rank_score` adds up, by the name explain() gives them. Reads the columns score, similarity,
+    shared_entities, content_a, content_b, _reply and _one_negative."""
+    overlap = pl.struct("content_a", "content_b").map_elements(
+        lambda r: word_overlap(r["content_a"], r["content_b"]), return_dtype=pl.Float64)
+    same_entity = pl.col("shared_entities").list.len().fill_null(0) > 0
+    return {
+        "score": pl.col("score"),
+        "similarity": config.rank_similarity_weight * pl.col("similarity").fill_null(0.0).clip(lower_bound=0.0),
+        "shared words": config.rank_overlap_weight * overlap,
+        "one side negated": pl.when(pl.col("_one_negative")).then(config.rank_negation_bonus).otherwise(0.0),
+        "shared entity": pl.when(same_entity).then(config.rank_entity_bonus).otherwise(0.0),
+        "reply": pl.when(pl.col("_reply")).then(config.rank_reply_bonus).otherwise(0.0),
+    }
+
+
 def rank_score(config: Config) -> pl.Expr:
     """The order contradictions are listed in (a sort key: the reported score and the threshold are untouched):
     the NLI score, plus
@@ -128,16 +144,8 @@ def rank_score(config: Config) -> pl.Expr:
     - a bonus when both claims name the same entity (a place, a person: more likely one event);
     - a bonus for a reply set right after the claim it answers ("X said A. Y, however, said B"), the way news
       copy presents a dispute.
-    Reads the columns score, similarity, shared_entities, content_a, content_b, _reply and _one_negative."""
-    overlap = pl.struct("content_a", "content_b").map_elements(
-        lambda r: word_overlap(r["content_a"], r["content_b"]), return_dtype=pl.Float64)
-    same_entity = pl.col("shared_entities").list.len().fill_null(0) > 0
-    return (pl.col("score")
-            + config.rank_similarity_weight * pl.col("similarity").fill_null(0.0).clip(lower_bound=0.0)
-            + config.rank_overlap_weight * overlap
-            + pl.when(pl.col("_one_negative")).then(config.rank_negation_bonus).otherwise(0.0)
-            + pl.when(same_entity).then(config.rank_entity_bonus).otherwise(0.0)
-            + pl.when(pl.col("_reply")).then(config.rank_reply_bonus).otherwise(0.0)).alias("rank_score")
+    Reads the columns of `rank_terms`."""
+    return pl.sum_horizontal(*rank_terms(config).values()).alias("rank_score")
 
 
 def reported(config: Config, hedge: pl.Expr | None = None) -> pl.Expr:
@@ -269,6 +277,11 @@ def explain(analysis, i: int = 0) -> dict:
                 "document": {k: doc.get(k) for k in ("doc_id", "title", "source", "url", "published", "origin")}}
 
     a, b = side(row["claim_a"]), side(row["claim_b"])
+    # the terms of its rank_score, recomputed on this row as select() computed them
+    pair = found.slice(i, 1)
+    pair = pair.with_columns(_juxtaposed_reply(pair, claims).alias("_reply"),
+                             _one_sided_negation(pair, claims).alias("_one_negative"))
+    ranking = {name: round(value, 4) for name, value in pair.select(**rank_terms(analysis.config)).row(0, named=True).items()}
     denials = "".join(f'; {s["speaker"]} {s["cue"]} "{s["content"]}": NLI read it as "{s["read_as"]}"'
                       for s in (a, b) if s["read_as"] != (s["content"] or ""))
 
@@ -284,6 +297,8 @@ def explain(analysis, i: int = 0) -> dict:
         "shared_entities": list(row["shared_entities"] or []),
         "threshold": bar,
         "view": row["view"],
+        "rank_score": row["rank_score"],
+        "ranking": ranking,
         "why": (
             f"NLI contradiction {row['contradiction_ab']:.2f} (a→b) and "
             + ("not scored (b→a; a→b was below nli_reverse_min)" if row["contradiction_ba"] is None
@@ -304,6 +319,8 @@ def explain(analysis, i: int = 0) -> dict:
                + " / ".join(f'"{t}"' for t in
                             views.affirm([a["read_as"], b["read_as"]], analysis.config.spacy_model).values())
                + "), the weaker of the two views" if row["view"] == "affirmed" else "")
+            + f"; ranked by {row['rank_score']:.2f} = "
+            + " + ".join(f"{name} {value:.2f}" for name, value in ranking.items() if value)
         ),
     }
 

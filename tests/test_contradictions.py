@@ -377,3 +377,19 @@ def test_the_ranking_lifts_real_contradictions_above_the_score_alone():
         (r["label_1"], r["label_2"]) else None, similarity=lambda r: None)
     assert (denial.height, int(denial["real"].sum())) == (373, 124)
     assert (top_quarter(denial, "score"), top_quarter(denial, "rank_score")) == (44, 53)
+
+
+def test_explain_breaks_the_rank_down_into_its_terms():
+    documents, claims, actors, scored = _tables()
+    config = Config()
+    found = contradictions.select(scored, claims, config)
+    analysis = Analysis(documents=documents, skipped=empty(SKIPPED), claims=claims, actors=actors,
+                        candidates=empty(CANDIDATES), scored=scored, contradictions=found, config=config)
+    for i in range(found.height):
+        explained = contradictions.explain(analysis, i)
+        assert sum(explained["ranking"].values()) == pytest.approx(found["rank_score"][i], abs=1e-3)
+    # "the bridge is open" / "the bridge was never open": one side negated, both name the bridge (0.91 + 0.8 + ...)
+    first = contradictions.explain(analysis, 0)
+    assert first["ranking"]["one side negated"] == 0.2 and first["ranking"]["shared entity"] == 0.1
+    assert first["ranking"]["shared words"] == 1.0  # "bridg", "open" on both sides ("never" is a stop word)
+    assert "; ranked by " in first["why"] and "one side negated 0.20" in first["why"]
