@@ -156,8 +156,10 @@ class Config:
     #: common (engine.contradictions.word_overlap), added to the score when sorting. Why: among the pairs the
     #: engine reports, the NLI score hardly tells real contradictions from false ones (ROC AUC 0.48-0.65 on the
     #: three labelled sets of reported pairs: data/wild_pairs, data/nli/flagged, data/denial_pairs), while
-    #: similarity and shared words do (0.70-0.77): a real dispute is about the same thing. With both at 1, the
-    #: top quarter of each set's reported pairs holds 9 / 33 / 43 real ones instead of 5 / 24 / 29 (BENCHMARKS.md)
+    #: similarity and shared words do (0.70-0.77): a real dispute is about the same thing. With both at 1 (and the
+    #: negation bonus), the top quarter of each set's reported pairs holds 9 / 32 / 41 real ones instead of
+    #: 5 / 24 / 29 (`python -m bench.ranking`, BENCHMARKS.md); on the balanced news set, where every pair is on
+    #: topic, the order is about as good as the score's (13 / 12 in the top quarter of test)
     rank_similarity_weight: float = 1.0
     rank_overlap_weight: float = 1.0
     #: ranking only: added when exactly one side denies or negates ("X did Y" / "X did not do Y"): 85% of the
