@@ -5,7 +5,8 @@ unreachable hub for 25-80 s before it gives up. `local_files_only(name, ...)` de
 
 - the name's files are in the local Hugging Face cache: load them from there, without a network call
   (`local_files_only=True`; a cached model is not checked for a newer revision);
-- the hub answers one short probe (`PROBE_TIMEOUT_S`, once per process and endpoint): load as usual;
+- the hub answers one short probe (`PROBE_TIMEOUT_S`, once per process and endpoint; a failed probe is
+  tried again after `RETRY_AFTER_S`): load as usual;
 - otherwise (no cache, and HF_HUB_OFFLINE is set or the probe failed): a one-line ModelError that says so,
   with the endpoint tried (HF_ENDPOINT) and how to fix it.
 
@@ -14,6 +15,7 @@ Local folders and the bundled models never come here, so they never cost a probe
 from __future__ import annotations
 
 import threading
+import time
 
 from engine.errors import ModelError
 
@@ -22,8 +24,11 @@ PROBE_TIMEOUT_S = 3.0
 #: weights files transformers loads a model from (the sharded forms name their index)
 WEIGHTS = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json")
 
-#: endpoint -> None when it answered the probe, else why not (probed once per process)
-_PROBED: dict[str, str | None] = {}
+#: a failed probe is believed this long; after it the next load asks again (a notebook outlives a network outage)
+RETRY_AFTER_S = 60.0
+
+#: endpoint -> (None when it answered the probe, else why not; when it was probed, time.monotonic())
+_PROBED: dict[str, tuple[str | None, float]] = {}
 _LOCK = threading.Lock()
 
 
@@ -82,10 +87,11 @@ def unavailable() -> str | None:
     url = endpoint()
     if constants.HF_HUB_OFFLINE:
         return f"HF_HUB_OFFLINE is set, so the hub ({url}) was not tried"
-    with _LOCK:  # one probe per endpoint, however many threads ask
-        if url not in _PROBED:
-            _PROBED[url] = _probe(url)
-    why = _PROBED[url]
+    with _LOCK:  # one probe per endpoint, however many threads ask; an answer is kept, a failure for a while
+        why, when = _PROBED.get(url, ("not probed", -float("inf")))
+        if why is not None and time.monotonic() - when >= RETRY_AFTER_S:
+            _PROBED[url] = (_probe(url), time.monotonic())
+        why = _PROBED[url][0]
     return None if why is None else f"the hub could not be reached at {url} ({why})"
 
 

@@ -87,6 +87,11 @@ def test_the_hub_is_probed_once_per_process(no_hub, monkeypatch):
         with pytest.raises(ModelError, match=r"could not be reached at .* \(refused\)"):
             call(UNCACHED)
     assert probed == [no_hub]
+    # a failure is believed for RETRY_AFTER_S only: after it the hub is asked again (the network may be back)
+    monkeypatch.setattr(hub, "RETRY_AFTER_S", 0.0)
+    with pytest.raises(ModelError, match=r"could not be reached"):
+        nli.load(UNCACHED)
+    assert probed == [no_hub, no_hub]
 
 
 def test_a_missing_path_is_not_taken_for_a_hub_name(no_hub, monkeypatch, tmp_path):

@@ -70,7 +70,7 @@ def _resolve(name_or_path: str | os.PathLike | None) -> tuple[str, Path | None]:
     return str(name_or_path), None  # a hub name
 
 
-def _hub_kwargs(name: str, path: Path | None) -> dict:
+def from_pretrained_kwargs(name: str, path: Path | None) -> dict:
     """from_pretrained's extra arguments for a model: none for a folder; local_files_only=True for a hub name
     in the local Hugging Face cache. A hub name neither cached nor reachable fails here, in seconds
     (engine.hub), instead of after the hub client's retries."""
@@ -182,8 +182,8 @@ class NLIModel:
         if bf16_runtime not in BF16_RUNTIMES:
             raise ConfigError(f"nli_bf16_runtime must be one of {', '.join(BF16_RUNTIMES)}, not {bf16_runtime!r}")
         self.name, self.path, self.max_length, self.threads = name, path, max_length, threads
-        # from_pretrained's extra arguments (a cached hub name: local_files_only); _hub_kwargs when not given
-        self._hub = _hub_kwargs(name, path) if hub_kwargs is None else dict(hub_kwargs)
+        # from_pretrained's extra arguments (a cached hub name: local_files_only); from_pretrained_kwargs when not given
+        self._hub = from_pretrained_kwargs(name, path) if hub_kwargs is None else dict(hub_kwargs)
         self.tokenizer, config = self._load_tokenizer_config(name, self._hub)
         self.labels = _labels(config)
         self.exact_path, self._sessions = None, {}
@@ -499,7 +499,7 @@ def load(name_or_path=None, backend: str = "auto", max_length: int = 128, thread
     key = (name, backend, max_length, threads, fast, bf16_runtime)
     if key not in _CACHE:
         _CACHE[key] = NLIModel(name, path, backend, max_length, threads, fast, bf16_runtime,
-                               hub_kwargs=_hub_kwargs(name, path))
+                               hub_kwargs=from_pretrained_kwargs(name, path))
         log.info("loaded %r", _CACHE[key])
     return _CACHE[key]
 
@@ -514,7 +514,7 @@ def check(name_or_path=None) -> None:
         return
     from transformers import AutoConfig
 
-    kwargs = _hub_kwargs(name, path)
+    kwargs = from_pretrained_kwargs(name, path)
     try:
         with model_io():
             AutoConfig.from_pretrained(name, **kwargs)

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from engine.nli import data
+from engine.nli.model import from_pretrained_kwargs
 
 LABELS = ["contradiction", "entailment", "neutral"]  # the head's order, written to config.id2label
 NOT_ENTAILMENT = -1  # FEVER's 2-way label: contradiction or neutral
@@ -277,11 +278,13 @@ def train(frame: pl.DataFrame, out: Path, base: str | None = None, epochs: float
     torch.manual_seed(seed)
     if threads:
         torch.set_num_threads(threads)
-    base = base or base_model_path()
-    tok = AutoTokenizer.from_pretrained(base)
+    base = str(base or base_model_path())
+    # a hub name as the base: from the local cache, or a one-line error in seconds when the hub is out of reach
+    hub = from_pretrained_kwargs(base, Path(base) if Path(base).is_dir() else None)
+    tok = AutoTokenizer.from_pretrained(base, **hub)
     model = AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)},
-        dtype=torch.float32)
+        dtype=torch.float32, **hub)
     model.train()
 
     from engine.nli.distill import SOFT, SOFT_COLUMNS
@@ -329,7 +332,7 @@ def train(frame: pl.DataFrame, out: Path, base: str | None = None, epochs: float
     bar.close()
 
     if merge is not None:
-        start = AutoModelForSequenceClassification.from_pretrained(base, dtype=torch.float32)
+        start = AutoModelForSequenceClassification.from_pretrained(base, dtype=torch.float32, **hub)
         if start.config.id2label != model.config.id2label:
             raise ValueError(f"merge needs a base with the labels {model.config.id2label}, not {start.config.id2label}")
         start_state = start.state_dict()
