@@ -9,8 +9,9 @@ Edges (attribute `kind`, key = kind):
   actor -> claim     asserts          cue, stance, speaker
   actor -> actor     part_of          (child speaks for / belongs to parent)
   claim -> document  appears_in       start, end (sentence offsets in the document text)
-  claim -> claim     contradicts      score, contradiction_ab, contradiction_ba, view, similarity, shared_entities,
-                                      contradiction_kind (dispute / reversal / correction)
+  claim -> claim     contradicts      score, rank_score, rank (1 = listed first), contradiction_ab, contradiction_ba,
+                                      view, similarity, shared_entities, contradiction_kind (dispute / reversal /
+                                      correction)
   actor -> actor     disagrees_with   count, max_score, first, last (both directions are added)
 """
 from __future__ import annotations
@@ -65,9 +66,9 @@ def build(documents: pl.DataFrame, claims: pl.DataFrame, actors: pl.DataFrame,
         if g.has_node(doc_node(c["doc_id"])) and not g.has_edge(node, doc_node(c["doc_id"]), key="appears_in"):
             g.add_edge(node, doc_node(c["doc_id"]), key="appears_in", kind="appears_in", start=c["start"],
                        end=c["end"], claim_id=c["claim_id"])
-    for r in contradictions.iter_rows(named=True):
+    for rank, r in enumerate(contradictions.iter_rows(named=True), start=1):  # the table is in ranking order
         g.add_edge(claim_node(r["claim_a"]), claim_node(r["claim_b"]), key="contradicts", kind="contradicts",
-                   score=r["score"], contradiction_ab=r["contradiction_ab"], contradiction_ba=r["contradiction_ba"],
+                   score=r["score"], rank_score=r["rank_score"], rank=rank, contradiction_ab=r["contradiction_ab"], contradiction_ba=r["contradiction_ba"],
                    similarity=r["similarity"], shared_entities=list(r["shared_entities"] or []),
                    contradiction_kind=r["kind"], published_a=r["published_a"], published_b=r["published_b"],
                    view=r["view"])

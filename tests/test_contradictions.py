@@ -262,6 +262,10 @@ def test_graph_schema():
     assert g.has_edge("claim:c1", "doc:d1", key="appears_in")
     edge = g.get_edge_data("claim:c1", "claim:c2", key="contradicts")
     assert edge["score"] == 0.91 and edge["contradiction_kind"] == "reversal"
+    # the ranking travels with the edges: rank 1..n in the table's order, for Gephi users to sort on
+    ranked = sorted((d["rank"], d["rank_score"]) for *_, d in g.edges(data=True) if d["kind"] == "contradicts")
+    assert [r for r, _ in ranked] == [1, 2, 3] and ranked[0] == (edge["rank"], edge["rank_score"])
+    assert edge["rank_score"] == pytest.approx(1.01)  # 0.91 + the shared-entity bonus ("bridge")
     dis = g.get_edge_data("actor:Ivanov", "actor:Rebels", key="disagrees_with")
     assert dis["count"] == 1 and g.has_edge("actor:Rebels", "actor:Ivanov", key="disagrees_with")
     layer = graph.subgraph(g)
