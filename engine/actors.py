@@ -272,8 +272,12 @@ class Resolver:
 
     # ---------------------------------------------------------------- surnames across documents
     def merge_surnames(self, actor_ids: list[str], doc_ids: list[str]) -> dict[str, str]:
-        """Single-word person actors ("Clinton") -> the full name with that surname (same document first)."""
+        """Single-word person actors ("Clinton") -> the full name with that surname (same document first).
+        A single word the tagger did not take for a person ("Sanders", tagged as an organisation) merges too, but
+        only with a full name of the same document: there it is the surname of the person the article names."""
         persons = {a for a in set(actor_ids) if self.actors.get(a) and self.actors[a].kind == "person"}
+        unsure = {a for a in set(actor_ids) if self.actors.get(a) and self.actors[a].kind in ("organisation", "unknown")
+                  and len(a.split()) == 1 and a[:1].isupper() and self.actors[a].parent is None}
         full_by_surname: dict[str, Counter] = defaultdict(Counter)
         per_doc: dict[tuple[str, str], Counter] = defaultdict(Counter)
         for actor, doc in zip(actor_ids, doc_ids):
@@ -282,13 +286,13 @@ class Resolver:
                 per_doc[(doc, actor.split()[-1].lower())][actor] += 1
         mapping = {}
         for actor, doc in zip(actor_ids, doc_ids):
-            if actor not in persons or len(actor.split()) != 1:
+            if (actor not in persons and actor not in unsure) or len(actor.split()) != 1:
                 continue
             surname = actor.lower()
             local = per_doc.get((doc, surname))
             if local:
                 target, why = local.most_common(1)[0][0], "same surname, same document"
-            elif full_by_surname.get(surname):
+            elif actor in persons and full_by_surname.get(surname):
                 target, why = full_by_surname[surname].most_common(1)[0][0], \
                     "same surname, most frequent full name across documents"
             else:

@@ -2,6 +2,7 @@
 import polars as pl
 import pytest
 
+import engine
 from engine import actors, claims
 from engine.config import DATA_DIR, Config
 from engine.schema import ACTORS
@@ -201,3 +202,17 @@ def test_missing_user_alias_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(ConfigError, match="aliases_path not found"):
         actors.Resolver(str(tmp_path / "nope.csv"))
+
+
+def test_a_surname_the_tagger_took_for_an_organisation_is_the_person_of_the_same_article():
+    """spaCy tags "Sanders" in "Sanders has made no secret of ..." as an organisation (a Politico article of the
+    bundled corpus): in an article that names Bernie Sanders, it is him, so the two are one actor."""
+    text = ("Bernie Sanders will meet Hillary Clinton in Washington on Tuesday night.\n\n"
+            "Sanders has made no secret of the policy points he hopes to see on the party platform in Philadelphia.\n\n"
+            "Sanders said he would keep fighting for a $15 federal minimum wage.")
+    found = engine.extract_claims(text)
+    surnames = found.filter(pl.col("speaker") == "Sanders")
+    assert surnames.height == 2 and set(surnames["actor"]) == {"Bernie Sanders"}
+    # without a full name in the same article, a single word the tagger calls an organisation stays as it is
+    alone = engine.extract_claims("Sanders has made no secret of the policy points he hopes to see on the platform.")
+    assert alone.filter(pl.col("speaker") == "Sanders")["actor"].to_list() == ["Sanders"]
