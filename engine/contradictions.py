@@ -213,12 +213,16 @@ _ACCUSATION = re.compile(r"\b(%s)\w*$" % "|".join(sorted(lemma.rstrip("e") for l
 
 
 def disagreements(found: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
-    """Actor × actor: number of contradictions, strongest score and pair, first and last date involved."""
+    """Actor × actor: number of contradictions, highest score, the pair ranked first (strongest_claim_a/b) and its
+    rank_score (top_rank_score: the table's order, like the contradictions'), first and last date involved."""
     schema = {"actor_a": pl.Utf8, "actor_b": pl.Utf8, "count": pl.UInt32, "max_score": pl.Float64,
-              "strongest_claim_a": pl.Utf8, "strongest_claim_b": pl.Utf8, "first": pl.Utf8, "last": pl.Utf8}
+              "top_rank_score": pl.Float64, "strongest_claim_a": pl.Utf8, "strongest_claim_b": pl.Utf8,
+              "first": pl.Utf8, "last": pl.Utf8}
     disputes = found.filter(pl.col("actor_a") != pl.col("actor_b")) if found.height else found
     if disputes.height == 0:
         return pl.DataFrame(schema=schema)
+    if "rank_score" not in disputes.columns:  # a hand-made table: the score is the ranking
+        disputes = disputes.with_columns(rank_score=pl.col("score"))
     dates = claims.select("claim_id", "published")
     rows = (
         disputes.join(dates.rename({"claim_id": "claim_a", "published": "date_a"}), on="claim_a", how="left")
@@ -227,17 +231,19 @@ def disagreements(found: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             pl.min_horizontal("actor_a", "actor_b").alias("lo"), pl.max_horizontal("actor_a", "actor_b").alias("hi")
         )
-        .sort("score", descending=True)
+        .sort(["rank_score", "score"], descending=True)
     )
     table = rows.group_by(["lo", "hi"], maintain_order=True).agg(
         pl.len().alias("count"),
         pl.col("score").max().alias("max_score"),
+        pl.col("rank_score").first().alias("top_rank_score"),
         pl.col("claim_a").first().alias("strongest_claim_a"),
         pl.col("claim_b").first().alias("strongest_claim_b"),
         pl.min_horizontal(pl.col("date_a").min(), pl.col("date_b").min()).alias("first"),
         pl.max_horizontal(pl.col("date_a").max(), pl.col("date_b").max()).alias("last"),
     )
-    return table.rename({"lo": "actor_a", "hi": "actor_b"}).cast(schema).sort("max_score", descending=True)
+    return (table.rename({"lo": "actor_a", "hi": "actor_b"}).select(list(schema)).cast(schema)
+            .sort(["top_rank_score", "max_score"], descending=True))
 
 
 def timeline(found: pl.DataFrame) -> pl.DataFrame:

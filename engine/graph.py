@@ -12,7 +12,8 @@ Edges (attribute `kind`, key = kind):
   claim -> claim     contradicts      score, rank_score, rank (1 = listed first), contradiction_ab, contradiction_ba,
                                       view, similarity, shared_entities, contradiction_kind (dispute / reversal /
                                       correction)
-  actor -> actor     disagrees_with   count, max_score, first, last (both directions are added)
+  actor -> actor     disagrees_with   count, max_score, top_rank_score, first, last, strongest_claim_a/b
+                                      (the pair ranked first; both directions are added)
 """
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def _add_disagreements(g: nx.MultiDiGraph, contradictions: pl.DataFrame, claims:
     from engine.contradictions import disagreements
 
     for r in disagreements(contradictions, claims).iter_rows(named=True):
-        attrs = dict(kind="disagrees_with", count=int(r["count"]), max_score=r["max_score"], first=r["first"],
+        attrs = dict(kind="disagrees_with", count=int(r["count"]), max_score=r["max_score"],
+                     top_rank_score=r["top_rank_score"], first=r["first"],
                      last=r["last"], strongest_claim_a=r["strongest_claim_a"], strongest_claim_b=r["strongest_claim_b"])
         # disagreement has no direction; both edges make either actor's neighbourhood complete
         g.add_edge(actor_node(r["actor_a"]), actor_node(r["actor_b"]), key="disagrees_with", **attrs)

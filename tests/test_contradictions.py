@@ -397,3 +397,13 @@ def test_explain_breaks_the_rank_down_into_its_terms():
     assert first["ranking"]["one side negated"] == 0.2 and first["ranking"]["shared entity"] == 0.1
     assert first["ranking"]["shared words"] == 1.0  # "bridg", "open" on both sides ("never" is a stop word)
     assert "; ranked by " in first["why"] and "one side negated 0.20" in first["why"]
+
+
+def test_a_disagreement_is_shown_by_its_pair_ranked_first_not_its_highest_score():
+    """Two actors, two disputes: the 0.95 pair ranks below the 0.80 one (less evidence that it is about the same
+    thing), so the disagreement's example pair and its place in the table follow the ranking; max_score stays."""
+    _, claims, _, _ = _tables()
+    found = pl.DataFrame({"claim_a": ["c1", "c2"], "claim_b": ["c3", "c3"], "actor_a": ["Ivanov", "Ivanov"],
+                          "actor_b": ["Rebels", "Rebels"], "score": [0.95, 0.80], "rank_score": [1.3, 2.1]})
+    row = contradictions.disagreements(found, claims).row(0, named=True)
+    assert (row["strongest_claim_a"], row["top_rank_score"], row["max_score"], row["count"]) == ("c2", 2.1, 0.95, 2)
