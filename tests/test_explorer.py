@@ -171,6 +171,12 @@ def test_date_range_appears_for_dated_documents(explorer, wide):
     assert ex.table.height == 0
     with pytest.raises(EngineError, match="not a date"):
         ex.set_filters(until="June 2016")
+    assert "published_raw" not in explorer.summary.value  # nothing to note on the seed
+    # a date read day-first is noted under the summary (the same line as the CLI's, Analysis.notes)
+    unclear = dataclasses.replace(wide, documents=wide.documents.with_columns(
+        published=pl.lit("2024-02-03"), published_raw=pl.lit("03/02/2024")))
+    assert unclear.notes and render.esc(unclear.notes[0]) in Explorer(unclear).summary.value
+    assert "ambiguous day/month date, read day-first" in unclear.notes[0]
 
 
 def test_selection_survives_a_filter_that_keeps_it(explorer):

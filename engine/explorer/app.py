@@ -238,7 +238,9 @@ class Explorer(w.GridBox):
             self.text_filter.value = ""
             self.since_filter.value = None
             self.until_filter.value = None
-        self.summary.value = render.STYLE + f'<div style="color:#333">{render.esc(analysis.summary())}</div>'
+        # below the counts, what was analysed but deserves a look (dates that could not be read, or read day-first)
+        notes = "".join(f'<div style="color:#a60">{render.esc(note)}</div>' for note in analysis.notes)
+        self.summary.value = render.STYLE + f'<div style="color:#333">{render.esc(analysis.summary())}</div>' + notes
         self.refresh()
 
     def criteria(self) -> dict:
