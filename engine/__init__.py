@@ -2,7 +2,7 @@
 
     import engine
     result = engine.analyze("data/seed")
-    result.contradictions      # polars DataFrame, strongest first
+    result.contradictions      # polars DataFrame, in ranking order (rank_score)
     result.explain(0)          # why the top pair fired
     result.to_graphml("out/graph.graphml")
 """

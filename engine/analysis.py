@@ -33,7 +33,7 @@ class Analysis:
 
     @cached_property
     def disagreements(self) -> pl.DataFrame:
-        """Actor x actor: how many contradictions, the strongest pair, first/last date."""
+        """Actor x actor: how many contradictions, their pair ranked first, first/last date."""
         from engine import contradictions
 
         return contradictions.disagreements(self.contradictions, self.claims)

@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("analyze", help="analyse articles: files, folders (txt, html, csv, jsonl, parquet)",
-                       description="Analyse articles and print the strongest contradictions.")
+                       description="Analyse articles and print the contradictions found, in ranking order.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles")
     p.add_argument("--store", type=Path, help="persistent store folder: only new articles are processed")
     _add_analysis_options(p)
