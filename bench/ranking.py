@@ -11,8 +11,8 @@ the core and affirmed views); a pair counts as reported when its score reaches 0
 - `news_dev`, `news_test`: the news contradiction set (data/news_nli/), balanced and on one topic per cluster.
 
 The ranking reads what select() reads: score, the claims' cosine similarity (all-MiniLM-L6-v2; the engine's own
-for `wild`), their shared content words, one-sided negation (a denial cue, or a negative word in the content);
-shared entities and replies are not known for these pairs and add nothing. Figures per set: ROC AUC and average
+for `wild`), their shared content words, one-sided negation (a denial cue, or a negative word in the content),
+shared named entities (known for `wild` only: the engine's own); replies are not known and add nothing. Figures per set: ROC AUC and average
 precision of each order over the reported pairs, and how many real contradictions sit in the top 10% / 25%.
 
     flock /tmp/contra-heavy.lock python -m bench.ranking        # ~2 min on 2 cores (the NLI passes)
@@ -49,6 +49,7 @@ def labelled_sets() -> dict[str, list[dict]]:
         a, b = by_id[r["claim_a"]], by_id[r["claim_b"]]
         wild.append({"a": a["content"], "b": b["content"], "cue_a": a["cue"], "cue_b": b["cue"],
                      "stance_a": a["stance"], "stance_b": b["stance"], "similarity": r["similarity"],
+                     "shared_entities": sorted(set(a["entities"] or ()) & set(b["entities"] or ())),
                      "real": "contradiction" in (r["label_1"], r["label_2"])})
     related = [{"a": r["a"], "b": r["b"], "similarity": r["similarity"], "real": r["label"] == "contradiction"}
                for r in _rows(RELATED)]
@@ -82,7 +83,7 @@ def ranked(rows: list[dict], model, config) -> pl.DataFrame:
             similarity[i] = float(s)
     frame = pl.DataFrame({
         "score": np.asarray(score, dtype=np.float64), "similarity": similarity, "content_a": a, "content_b": b,
-        "shared_entities": [[] for _ in rows], "_reply": [False] * len(rows),
+        "shared_entities": [r.get("shared_entities", []) for r in rows], "_reply": [False] * len(rows),
         "_one_negative": [is_negative(x) != is_negative(y) for x, y in zip(read_a, read_b)],
         "real": [r["real"] for r in rows],
     }, schema_overrides={"similarity": pl.Float64, "shared_entities": pl.List(pl.Utf8)})
@@ -105,13 +106,16 @@ def figures(frame: pl.DataFrame) -> dict:
 
 
 def main(argv=None) -> None:
+    """`python -m bench.ranking [OPTION=VALUE ...]`: the figures with the default Config, or with rank_* options
+    changed (e.g. rank_entity_bonus=0.3) to compare weights."""
     from engine import nli
     from engine.config import Config
 
-    config = Config(show_progress=False)
+    changes = dict(arg.split("=", 1) for arg in (argv if argv is not None else sys.argv[1:]))
+    config = Config(show_progress=False, **{k: float(v) for k, v in changes.items()})
     model = nli.load()
     for name, rows in labelled_sets().items():
-        print(json.dumps({"ranking_set": name, **figures(ranked(rows, model, config))}), flush=True)
+        print(json.dumps({"ranking_set": name, **changes, **figures(ranked(rows, model, config))}), flush=True)
 
 
 if __name__ == "__main__":

@@ -157,7 +157,7 @@ class Config:
     #: engine reports, the NLI score hardly tells real contradictions from false ones (ROC AUC 0.48-0.65 on the
     #: three labelled sets of reported pairs: data/wild_pairs, data/nli/flagged, data/denial_pairs), while
     #: similarity and shared words do (0.70-0.77): a real dispute is about the same thing. With both at 1 (and the
-    #: negation bonus), the top quarter of each set's reported pairs holds 9 / 32 / 41 real ones instead of
+    #: negation bonus), the top quarter of each set's reported pairs holds 8 / 32 / 41 real ones instead of
     #: 5 / 24 / 29 (`python -m bench.ranking`, BENCHMARKS.md); on the balanced news set, where every pair is on
     #: topic, the order is about as good as the score's (13 / 12 in the top quarter of test)
     rank_similarity_weight: float = 1.0
