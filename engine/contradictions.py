@@ -112,6 +112,8 @@ def _one_sided_negation(hits: pl.DataFrame, claims: pl.DataFrame) -> pl.Series:
     """Per hit: exactly one claim denies (stance) or negates ("not", "no one", ...) what it says."""
     from engine.nli.views import denials, is_negative
 
+    ids = pl.concat([hits["claim_a"], hits["claim_b"]]).unique()
+    claims = claims.filter(pl.col("claim_id").is_in(ids.implode()))  # a store's table can be large: only these
     negative = dict(zip(claims["claim_id"].to_list(),
                         [d or is_negative(c) for d, c in zip(denials(claims), claims["content"].to_list())]))
     return pl.Series([negative.get(a, False) != negative.get(b, False)
