@@ -128,6 +128,10 @@ RECIPES["distilled"] = dict(sick_both=True, snli=True, fever=1000, news_random=0
 # contradictions, the teacher's judgements on corpus pairs temper the over-calling they bring; averaged with the
 # stage it starts from, as stage 6 is
 RECIPES["written_distilled_merged"] = dict(RECIPES["written_identity"], distill=30000, merge=0.4)
+# session 18: from the shipped weights, stage 5's mix ("sick_both") with SICK's targets half the gold label, half
+# the teacher's probabilities (distill.label_sick), averaged with the start like stage 6: a try at SICK >= 0.88
+RECIPES["sick_distilled"] = dict(RECIPES["sick_both"], sick_soft=True, epochs=1)
+RECIPES["sick_distilled_merged"] = dict(RECIPES["sick_distilled"], merge=0.5)
 #: recipes run one after the other, each starting from the previous one's weights
 STAGES = {"full": ["interim", "news", "news2", "sick_polish", "sick_both", "written_identity_merged"]}
 
@@ -146,6 +150,10 @@ def build_dataset(recipe: str, seed: int = 13, limit: int | None = None, show_pr
     weights the stage starts from (a recipe with `hard` mines its hard neutrals with them)."""
     r = RECIPES[recipe]
     parts = [data.sick(("TRAIN", "TRIAL"), both_orders=r["sick_both"])]
+    if r.get("sick_soft"):  # SICK with the teacher's probabilities mixed into the gold label (distill.label_sick)
+        from engine.nli.distill import SICK_TABLE, teacher_labels
+
+        parts = [teacher_labels(SICK_TABLE)]
     if r.get("sample_sick"):
         parts[0] = parts[0].sample(n=min(r["sample_sick"], parts[0].height), shuffle=True, seed=seed)
     if r["snli"]:
