@@ -998,7 +998,9 @@ def _id_or_none(value) -> str | None:
 _DATE_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # day, month and year in digits ("03/02/2024", "3.2.2024"): read by _numeric_date, never by strptime, so that a
 # date with two readings is noticed
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+#: a Unix time in seconds (10 digits) or milliseconds (13), as scrapers and APIs write a `timestamp` field
+_UNIX_TIME = re.compile(r"^\d{10}(?:\d{3})?(?:\.\d+)?$")
 _DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y/%m/%d", "%Y%m%d",
                  "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z")
 #: what `date_notes` says of each kind of date kept in `published_raw`
@@ -1019,12 +1021,14 @@ def read_date(value) -> tuple[str | None, str | None]:
     else None:
       - it could not be read ("next Tuesday", "32/13/2024", "03/02/24": a two-digit year is not guessed);
         published is None;
-      - day and month could be swapped ("03/02/2024", "3.2.2024": both numbers 12 or less, and different):
+      - day and month could be swapped ("03/02/2024", "3.2.2024", "03-02-2024": both numbers 12 or less, and
+        different):
         read day-first (3 February 2024), the reading most of the world uses;
         a numeric date with one valid reading is read that way ("25/12/2023", "12/25/2023"), and not kept;
       - the date was taken from inside a longer text ("Updated 2016-06-20, first published 2016-06-18");
         a value that starts with an ISO date ("2016-06-18 10:00 UTC") is that date.
-    Times and time zones are dropped: `published` is a day.
+    A Unix time (10 digits, or 13 for milliseconds) is read as its UTC day. Times and time zones are dropped:
+    `published` is a day.
     """
     if _missing(value):
         return None, None
@@ -1060,6 +1064,9 @@ def _read_date_text(text: str) -> tuple[str | None, str | None]:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat(), None
     except ValueError:
         pass
+    if _UNIX_TIME.match(text):  # the UTC day of that instant (2001-09-09 .. 2286 for 10 digits)
+        seconds = float(text) / (1000 if len(text.split(".")[0]) == 13 else 1)
+        return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date().isoformat(), None
     numeric = _NUMERIC_DATE.match(text)
     if numeric:
         return _numeric_date(int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4)))

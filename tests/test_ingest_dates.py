@@ -46,11 +46,17 @@ def load(sources):
     ("32/13/2024", None, "32/13/2024"),
     ("31/02/2024", None, "31/02/2024"),  # neither reading is a day of the calendar
     ("03/02/24", None, "03/02/24"),  # two-digit year: not guessed
-    (1466244000, None, "1466244000"),
+    ("1466", None, "1466"),  # a number that is no Unix time
+    # a Unix time (seconds or milliseconds, as a number or a string): its UTC day, read clearly
+    (1466244000, "2016-06-18", None),
+    ("1466244000000", "2016-06-18", None),
+    (1466244000.5, "2016-06-18", None),
     # ambiguous: read day-first, as before, and kept
     ("03/02/2024", "2024-02-03", "03/02/2024"),
     ("3/2/2024", "2024-02-03", "3/2/2024"),
     ("03.02.2024", "2024-02-03", "03.02.2024"),
+    ("03-02-2024", "2024-02-03", "03-02-2024"),
+    ("25-12-2023", "2023-12-25", None),  # one valid reading
     # a date inside a longer text: read, and the whole text kept
     ("Updated 2016-06-20, first published 2016-06-18", "2016-06-20", "Updated 2016-06-20, first published 2016-06-18"),
 ])
