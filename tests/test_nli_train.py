@@ -272,3 +272,24 @@ def test_distilled_rows_learn_the_teachers_probabilities(tmp_path):
     student = nli.load(tmp_path / "student", backend="torch")
     two = [(a, b) for a, b, _ in pairs[:3]]
     assert not np.allclose(student.predict(two), teacher.predict(two))
+
+
+def test_sick_targets_mix_the_gold_label_with_the_teacher(tmp_path):
+    """distill.label_sick: SICK TRAIN+TRIAL in both orders, each target SICK_GOLD_WEIGHT x the gold label + the
+    rest x the teacher's probabilities; the committed table (data/nli/distill/teacher_sick.parquet) is what the
+    recipe sick_distilled reads in place of SICK's hard labels."""
+    from engine.nli import distill, train
+
+    gold = data.sick(("TRAIN", "TRIAL"), both_orders=True)
+    table = distill.teacher_labels(distill.SICK_TABLE)
+    assert table.height == gold.height == 9710 and set(table["label"]) == {distill.SOFT}
+    assert table["premise"].to_list() == gold["premise"].to_list()
+    probs = table.select(distill.SOFT_COLUMNS).to_numpy()
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-3)
+    # the gold label alone carries SICK_GOLD_WEIGHT, so it is always at least that likely
+    index = {name.removeprefix("p_"): i for i, name in enumerate(distill.SOFT_COLUMNS)}
+    on_gold = probs[np.arange(len(probs)), [index[l] for l in gold["label"].to_list()]]
+    assert (on_gold >= distill.SICK_GOLD_WEIGHT - 1e-6).all()
+    stage = train.build_dataset("sick_distilled", limit=8)
+    assert set(stage.filter(pl.col("source").str.starts_with("distill_sick"))["label"]) == {distill.SOFT}
+    assert "sick" not in set(stage["source"])  # no hard SICK rows beside the soft ones
